@@ -1,0 +1,53 @@
+# KoKo-Handbuch. Two commands on a fresh Debian machine with Python 3.11:
+#   make build   – venv, pinned dependencies, content check, site with all PDFs into site/
+#   make test    – everything the tests need (Chromium, axe-core, Java), then the whole test suite
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+APT_PACKAGES := chromium fonts-dejavu-core poppler-utils default-jre-headless
+
+.PHONY: build test serve check bench lock system-deps clean
+
+$(STAMP): requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip==26.3
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements.txt
+	touch $(STAMP)
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Debian packages the browser, PDF and HTML-validity tests use. Installed only where missing.
+system-deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installiere Systempakete:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+check: $(STAMP)
+	$(PY) -m handbook check
+
+build: $(STAMP)
+	$(PY) -m handbook build
+
+test: $(STAMP) node_modules/.installed system-deps
+	$(PY) -m pytest
+
+serve: $(STAMP)
+	$(PY) -m mkdocs serve --livereload
+
+bench: $(STAMP)
+	$(PY) -m handbook bench
+
+# Regenerate the pinned, hashed requirements from requirements.in.
+lock:
+	$(PYTHON) -m venv /tmp/koko-piptools && /tmp/koko-piptools/bin/pip install --quiet pip-tools==7.6.2
+	/tmp/koko-piptools/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe -o requirements.txt requirements.in
+
+clean:
+	rm -rf site .site-* build

@@ -1,0 +1,51 @@
+"""Command line: ``python -m handbook check|anon|build|bench``."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .errors import BuildError, ContentError
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m handbook", description="KoKo-Handbuch: Inhalte prüfen und Ausgaben bauen.")
+    p.add_argument("--root", type=Path, default=Path("."), help="Projektordner mit modules/, case_studies/ … (Standard: .)")
+    sub = p.add_subparsers(dest="command", required=True, metavar="BEFEHL")
+    c = sub.add_parser("check", help="alle Inhalte prüfen; jeder Fehler als Pfad:Zeile:Spalte")
+    c.add_argument("--json", action="store_true", help="bei Erfolg die Kennzahlen als JSON ausgeben")
+    c.add_argument("--root", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    a = sub.add_parser("anon", help="Anonymisierungsprüfung der Fallstudien, nach Fall gruppiert")
+    a.add_argument("--root", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    for action in p._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            action.help = "check, anon, build, bench"
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args, rest = _parser().parse_known_args(argv)
+    try:
+        if args.command == "check":
+            from .loader import load
+            from .stats import counts, summary
+            catalog = load(args.root)
+            for note in catalog.notes:
+                print(f"Hinweis: {note}", file=sys.stderr)
+            print(json.dumps(counts(catalog), ensure_ascii=False, indent=2) if args.json else summary(catalog))
+            return 0
+        if args.command == "anon":
+            from .anonymity_report import main as anon_main
+            return anon_main(args.root)
+    except ContentError as exc:
+        print(exc.report(), file=sys.stderr)
+        return 1
+    except BuildError as exc:
+        print(f"Fehler: {exc}", file=sys.stderr)
+        return 1
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
