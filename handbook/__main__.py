@@ -18,6 +18,11 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--root", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     a = sub.add_parser("anon", help="Anonymisierungsprüfung der Fallstudien, nach Fall gruppiert")
     a.add_argument("--root", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    b = sub.add_parser("build", help="alles bauen: Inhalte prüfen, PDFs, Offline-Fassung, Website nach site/")
+    b.add_argument("--root", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    b.add_argument("-o", "--out", type=Path, default=None, help="Zielordner (Standard: site/ im Projektordner)")
+    b.add_argument("--ohne-pdf", action="store_true", help="keine PDFs bauen (schnelle Vorschau)")
+    b.add_argument("--ohne-offline", action="store_true", help="keine Offline-Fassung bauen")
     for action in p._actions:
         if isinstance(action, argparse._SubParsersAction):
             action.help = "check, anon, build, bench"
@@ -35,6 +40,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"Hinweis: {note}", file=sys.stderr)
             print(json.dumps(counts(catalog), ensure_ascii=False, indent=2) if args.json else summary(catalog))
             return 0
+        if args.command == "build":
+            from .build import main as build_main
+            return build_main(args.root, args.out, pdfs=not args.ohne_pdf, offline=not args.ohne_offline)
         if args.command == "anon":
             from .anonymity_report import main as anon_main
             return anon_main(args.root)

@@ -139,6 +139,11 @@ def _size_band(population: int) -> tuple[str, str]:
     return "eine Landgemeinde", "Landgemeinde"
 
 
+def _thousands(n: int) -> str:
+    """German thousands separator: 331605 -> '331.605'."""
+    return f"{n:,}".replace(",", ".")
+
+
 def _read_csv(name: str, delimiter: str = ",") -> list[dict[str, str]]:
     with (DATA_DIR / name).open(encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh, delimiter=delimiter))
@@ -156,7 +161,7 @@ def _adjectives(name: str) -> list[str]:
         return []
     out = [name + "r" if name.endswith("e") else name + "er"]
     if name.endswith("ingen"):
-        out.append(name[:-2] + "r")  # Solingen -> Solinger
+        out.append(name[:-2] + "er")  # Solingen -> Solinger
     if name.endswith("hausen"):
         out.append(name[:-6] + "häuser")
     return out
@@ -228,10 +233,9 @@ def _places() -> dict[str, _Form]:
         else:
             region = "im ländlich geprägten Raum"
         kind = "kreisfreie Stadt" if row["gemeindetyp"] == "Kreisfreie Stadt" else row["gemeindetyp"]
-        detail = (f"Gemeinde in NRW ({kind}, {pop:,} Einw.".replace(",", ".")
-                  + f"), Regierungsbezirk {row['regbez_name']}")
-        if row["kreistyp"] != "Kreisfreie Stadt":
-            detail = detail.replace("), Reg", f", Kreis {row['kreis_name']}), Reg")
+        kreis = "" if row["kreistyp"] == "Kreisfreie Stadt" else f", Kreis {row['kreis_name']}"
+        detail = (f"Gemeinde in NRW, Regierungsbezirk {row['regbez_name']}{kreis}; "
+                  f"{kind}, {_thousands(pop)} Einw.")
         place = _Place(row["name"], "gemeinde", detail, f"{band} {region}")
         names = [row["name_basis"], row["name"], row["name_amtlich"].split(",")[0]]
         names += [a for a in row["aliases"].split(";") if a]
@@ -259,6 +263,7 @@ def _places() -> dict[str, _Form]:
             if name.endswith("er Kreis"):
                 stem = name[: -len("er Kreis")]
                 add(stem + "en Kreis", place)
+                add(stem + "e Kreis", place)
                 add(stem + "en Kreises", place)
             if name == "Rhein-Kreis Neuss":
                 add("Rhein-Kreises Neuss", place)
@@ -284,7 +289,7 @@ def _places() -> dict[str, _Form]:
         pop = int(row["einwohner"] or 0)
         band, _ = _size_band(pop)
         place = _Place(row["name"], "stadt_de",
-                       f"Stadt außerhalb von NRW, {pop:,} Einw.".replace(",", "."),
+                       f"Stadt außerhalb von NRW, {_thousands(pop)} Einw.",
                        f"{band} in einem anderen Bundesland")
         for name in dict.fromkeys([row["name"], _base(row["name"])]):
             add_with_inflections(name, place)
@@ -294,7 +299,8 @@ def _places() -> dict[str, _Form]:
         place = _Place(name, "kreis_de", "Kreis oder kreisfreie Stadt außerhalb von NRW",
                        "ein Kreis in einem anderen Bundesland")
         base = _base(name)
-        for f in (name, f"Landkreis {base}", f"Kreis {base}", f"Landkreises {base}"):
+        add(name, place, amb.get(name, "none"))
+        for f in (f"Landkreis {base}", f"Kreis {base}", f"Landkreises {base}"):
             add(f, place)
         if base != name:
             add(base, place, amb.get(base, "none"))
@@ -372,9 +378,9 @@ STREET_WORDS = (
 )
 HOUSE_NO = r"\d{1,4}(?:\s?[a-hA-H](?!\w))?(?:\s?[-–/]\s?\d{1,4}[a-h]?)?(?![\d,.]\d|\w)"
 _STREET_PREFIX = re.compile(
-    rf"(?:(?<![\w-])(?:Am|An\s+der|An\s+den|Auf\s+dem|Auf\s+der|Im|In\s+der|Zum|Zur|Hinter\s+der|"
+    rf"(?<![\w-])(?:Am|An\s+der|An\s+den|Auf\s+dem|Auf\s+der|Im|In\s+der|Zum|Zur|Hinter\s+der|"
     rf"Unter\s+den|Alte|Alter|Neue|Neuer|Große|Großer|Kleine|Kleiner|(?!(?:Die|Der|Das|Eine|Diese|Jede|Jeder|"
-    rf"Seine|Ihre|Unsere|Welche|Keine)\s)[{UPPER}][{LOWER}]+(?:er|e|es))\s+(?:[{UPPER}][{LOWER}]+\s+)?$"
+    rf"Seine|Ihre|Unsere|Welche|Keine|Einen|Einer|Eines|Diesen|Dieser)\s)[{UPPER}][{LOWER}]+(?:er|e|es|en))\s+(?:[{UPPER}][{LOWER}]+\s+)?$"
 )
 _STREET_COMPOUND = re.compile(rf"(?<![\w-])[{UPPER}][\w]*(?:-[\w]+)*-$")
 _STREET_WORD_START = re.compile(rf"(?<![\w-])[{UPPER}][\w-]*$")
@@ -388,7 +394,7 @@ PLZ_STOP = frozenset({
     "Bürgerinnen", "Geflüchtete", "Geflüchteten", "Nutzer", "Nutzerinnen", "Abonnenten", "Klicks",
 })
 KENNZEICHEN_STOP = frozenset({"DIN", "ISO", "SGB", "EN", "GG", "BGB", "DB", "TOP", "KW", "NR", "NRW",
-                              "EU", "UN", "RE", "RB", "IC", "ICE", "A", "B", "L", "K", "S", "U"})
+                              "EU", "UN", "IC", "ICE"})
 
 #: Rule priority for overlapping candidates (lower wins).
 PRIORITY = {rule: i for i, rule in enumerate(
@@ -410,8 +416,8 @@ def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
         "email": rf"@{domain}|\((?:at|AT)\)\s?{domain}|\[(?:at|AT)\]\s?{domain}",
         "url": (r"https?://[^\s<>\"'\]\[]+|www\.[^\s<>\"'\]\[]+"
                 r"|\.(?:de|com|org|net|nrw|eu|info|io)(?![\w-])(?:/[^\s<>\"']*)?"),
-        "telefon": (r"\+49[\s/-]*(?:\(0\)[\s/-]*)?\d{2,5}(?:[\s/-]*\d{2,}){1,4}"
-                    r"|0049[\s/-]*\d{2,5}(?:[\s/-]*\d{2,}){1,4}"
+        "telefon": (r"\+49[\s/-]*(?:\(0\)[\s/-]*)?\d{2,5}(?:[\s/-]*\d{2,}){1,4}(?:-\d{1,4})?"
+                    r"|0049[\s/-]*\d{2,5}(?:[\s/-]*\d{2,}){1,4}(?:-\d{1,4})?"
                     r"|\(0\d{2,5}\)[\s/-]*\d{2,}(?:[\s-]\d{1,5})*"
                     r"|0[1-9]\d{1,4}(?:\s?/\s?|\s|-)\d{2,}(?:[\s-]\d{1,5})*(?![\d.,]\d)"
                     r"|0[1-9]\d{8,12}(?!\d)"),
@@ -424,7 +430,7 @@ def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
         "aktenzeichen_gericht": r"\d\d{0,2}\s[A-Z][A-Za-z]{0,3}\s\d{1,5}/\d{2,4}(?:\.[A-Z]+)?(?![\w/])",
         "adresse": _trie_regex(STREET_WORDS) + rf"\s+{HOUSE_NO}",
         "kennzeichen": r"[A-ZÄÖÜ][A-ZÄÖÜ]{0,2}(?:-|\s)[A-Z][A-Z]?[\s-]?\d\d{0,3}[EH]?(?!\w|[,.]\d)",
-        "plz": rf"\d\d{{4}}(?=\s+[{UPPER}])",
+        "plz": r"\d\d{4}(?!\d)",
         "person": (rf"(?P<ptitle>{_trie_regex(OFFICE_WORDS + tuple(_SALUTATIONS))}"
                    rf"(?:\s+{_trie_regex(OFFICE_WORDS + tuple(_SALUTATIONS))})*)"
                    rf"(?=\s)(?P<pnames>\s+{NAME}(?:\s+{NAME})?)(?!\w)"),
@@ -446,20 +452,64 @@ MONTH_SEASON = {
 # --------------------------------------------------------------------------------------------------
 # Context rules for ambiguous names
 
-_PLACE_CONTEXT_BEFORE = re.compile(
-    r"(?:\b(?:[Ii]n|[Aa]us|[Nn]ach|[Bb]ei|[Vv]on|[Nn]ahe|[Bb]is|[Gg]en|[Zz]wischen|[Rr]ichtung|[Aa]b)"
-    r"|\b\w*(?:[Ss]tadt|[Gg]emeinde|[Kk]ommune)|\b(?:Kreis|Landkreis|Raum|Großraum|Stadtteil|Ortsteil|"
-    r"Stadtbezirk|Bezirk|Stadtgebiet|Gemeindegebiet|Stadtverwaltung|Gemeindeverwaltung|Kreisverwaltung))"
-    r"\s+$"
-)
-_COORD_BEFORE = re.compile(r"([\w.-]+)\s*(?:,|\bund|\boder|\bsowie|\bbzw\.)\s+$")
-_HYPHEN_BEFORE = re.compile(r"([\w.]+)-$")
-_DETERMINER_BEFORE = re.compile(
-    rf"(?:\b(?:[Dd](?:er|ie|as|es|em|en)|[Ee]in(?:e|er|es|em|en)?|[Ii]m|[Ii]ns|[Aa]m|[Vv]om|[Zz]um|[Zz]ur|"
-    rf"[Bb]eim|[Ss]ein(?:e|er|es|em|en)?|[Ii]hr(?:e|er|es|em|en)?|[Uu]nser(?:e|er|es|em|en)?|"
-    rf"[Dd]ies(?:e|er|es|em|en)|[Jj]ede[rsmn]?|[Kk]ein(?:e|er|es|em|en)?)"
-    rf"|\b[{LOWER}]+(?:e|en|er|es|em)|\b[{UPPER}][{LOWER}]+(?:er|s))\s+$"
-)
+#: Words right before an ambiguous name that make it a place ("in Lage", "Stadt Halle", "im Raum Essen").
+_PLACE_PREPOSITIONS = frozenset({
+    "in", "aus", "nach", "bei", "von", "nahe", "bis", "gen", "zwischen", "richtung", "ab", "über",
+})
+_PLACE_NOUNS = frozenset({
+    "Kreis", "Landkreis", "Raum", "Großraum", "Stadtteil", "Ortsteil", "Stadtbezirk", "Bezirk", "Stadtgebiet",
+    "Gemeindegebiet", "Stadtverwaltung", "Gemeindeverwaltung", "Kreisverwaltung", "Kreises", "Ort",
+})
+_PLACE_NOUN_ENDINGS = ("stadt", "gemeinde", "kommune")
+_COORDINATORS = frozenset({"und", "oder", "sowie", "bzw.", "&"})
+_DETERMINERS = frozenset("""
+der die das des dem den ein eine einer eines einem einen im ins am vom zum zur beim sein seine seiner
+seines seinem seinen ihr ihre ihrer ihres ihrem ihren unser unsere unserer unseres unserem unseren
+dieser diese dieses diesem diesen jeder jede jedes jedem jeden kein keine keiner keines keinem keinen
+""".split())
+
+
+def _has_place_context(before: str) -> bool:
+    """True if the words before an ambiguous name mark it as a place."""
+    if before.endswith("-"):  # "Köln-Kalk": compound with a certain place name
+        head = before.rsplit(None, 1)[-1][:-1].rsplit("-", 1)[-1]
+        form = _places().get(head)
+        return form is not None and form.ambiguity == "none"
+    if not before[-1:].isspace():
+        return False
+    words = before.split()
+    if not words:
+        return False
+    prev = words[-1]
+    low = prev.lower()
+    if len(words) > 1 and words[-2].lower() == "je":  # "je nach Lage"
+        return False
+    if low in _PLACE_PREPOSITIONS or prev in _PLACE_NOUNS or low.endswith(_PLACE_NOUN_ENDINGS):
+        return True
+    if len(prev) == 5 and prev.isdigit():  # postcode: "57072 Siegen"
+        return True
+    # coordination with a certain place: "Detmold, Lage und Bielefeld", "Bünde oder Enger"
+    other = prev[:-1] if prev.endswith(",") else (words[-2].rstrip(",") if low in _COORDINATORS
+                                                    and len(words) > 1 else "")
+    form = _places().get(other) if other else None
+    return form is not None and form.ambiguity == "none"
+
+
+def _has_common_marker(before: str) -> bool:
+    """True if an article, determiner or adjective shows the common-noun reading ('das Münster')."""
+    if not before[-1:].isspace():
+        return False
+    words = before.split()
+    if not words:
+        return False
+    prev = words[-1]
+    if prev.lower() in _DETERMINERS:
+        return True
+    if prev.islower() and prev.endswith(("e", "en", "er", "es", "em")):
+        return True
+    return prev[:1].isupper() and prev.endswith(("er", "s")) and prev not in _places()
+
+
 _PLACE_NOUN_AFTER = re.compile(
     r"\s+(?:Innenstadt|Oberbürgermeister\w*|Bürgermeister\w*|Stadtrat|Stadtrats|Rathaus|Stadtverwaltung|"
     r"Hauptbahnhof|Hbf\.?|Norden|Süden|Westen|Osten|Stadtteil\w*|Einwohner\w*|Bevölkerung|Stadtgebiet)\b"
@@ -469,12 +519,12 @@ _NAME_AFTER = re.compile(rf"\s+[{UPPER}][{LOWER}]+\b")
 #: Continuations that show the common-word reading even after a preposition.
 _COMMON_AFTER: dict[str, re.Pattern[str]] = {k: re.compile(v) for k, v in {
     "Essen": r"\s+(?:und\s+(?:Trinken|Getränke\w*)|auf\s+Rädern|zu\s+sich)",
-    "Lage": r"\s+(?:sein|versetzt|gewesen)\b",
+    "Lage": r"\s+(?:sein|versetzt|gewesen|der\s+Dinge)\b",
     "Halle": r"\s*(?:\d|[A-Z]\b)",
     "Schlangen": r"\s+(?:stehen|standen|anstehen|angestanden|warten|gewartet|vor\b)",
     "Geldern": r"\s+(?:des|der|von|aus|für|im|zur|zum|finanziert)\b",
     "Löhne": r"\s+(?:und\s+(?:Gehälter|Preise|Mieten)|steigen|gestiegen|sinken)",
-    "Siegen": r"\s+(?:und\s+Niederlagen|über)",
+    "Siegen": r"\s+(?:und\s+Niederlagen|über|gegen|der|des)\b",
     "Weiß": r"\s+(?:gekleidet|gehalten|gestrichen|und\s+(?:Blau|Rot|Schwarz|Grün|Gold))",
     "Kalk": r"\s+(?:und\s+(?:Sand|Zement|Mörtel|Gips|Kreide)|gebrannt|bestehen|besteht)",
     "Heiden": r"\s+und\s+Christen",
@@ -500,7 +550,7 @@ Teil Termin Termine Thema Themen Unterstützung Ursache Verantwortung Verein Ver
 Vorschläge Vorwürfe Wert Wort Worte Zeit Ziel Zusagen Zweifel Zeitung Freitagsgebet Gottesdienst
 Predigt Gemeindearbeit Jugendarbeit Elternabend Elternabende Elternvertretung Schulkonferenz
 Doktor Professor Direktor Direktorin Dezernat Kreis Landrat Bürgermeister Bürgermeisterin
-Der Die Das Den Dem Des Ein Eine Einer Eines Einem Einen Und Oder Aber Als Am Im In Mit Nach Von Vom
+Dr Prof Dipl Der Die Das Den Dem Des Ein Eine Einer Eines Einem Einen Und Oder Aber Als Am Im In Mit Nach Von Vom
 Zum Zur Bei Auf Aus Für Über Unter Vor Seit Wie Was Wer Wo Wenn Dass Doch Nur Auch Noch Schon Es Er
 Sie Wir Ihr Man Ich Du Hier Dort Heute Morgen Gestern Jetzt Dann Damals Später Zuvor Bitte Danke
 Montag Dienstag Mittwoch Donnerstag Freitag Samstag Sonntag Januar Februar März April Mai Juni Juli
@@ -534,27 +584,18 @@ def _place_finding(text: str, start: int, end: int) -> Finding | None:
     form = _places().get(" ".join(matched.split()))
     if form is None:
         return None
-    before = text[max(0, start - 60):start]
+    before = text[max(0, start - 40):start]
     after = text[end:end + 40]
-    key = form.place.name if form.derived else matched
-    base_key = _base(key) if form.place.kind != "gemeinde" else key
 
     if form.ambiguity == "food":
         nxt = re.match(rf"\s+([{UPPER}][{LOWER}]+)", after)
         if not nxt or nxt.group(1) in FOOD_NOUNS:
             return None
     elif form.ambiguity in ("high", "medium"):
-        common = _COMMON_AFTER.get(matched.rstrip("s")) or _COMMON_AFTER.get(base_key)
+        common = _COMMON_AFTER.get(matched) or _COMMON_AFTER.get(_base(form.place.name))
         if common and common.match(after):
             return None
-        context = bool(_PLACE_CONTEXT_BEFORE.search(before))
-        if not context:
-            hy = _HYPHEN_BEFORE.search(before)
-            co = _COORD_BEFORE.search(before)
-            for m in (hy, co):
-                other = _places().get(m.group(1)) if m else None
-                if other is not None and other.ambiguity == "none":
-                    context = True
+        context = _has_place_context(before)
         if not context and _PLACE_NOUN_AFTER.match(after):
             context = True
         if not context:
@@ -562,7 +603,7 @@ def _place_finding(text: str, start: int, end: int) -> Finding | None:
                 return None
             # medium: a determiner or adjective shows the common noun; a following capitalised
             # word shows a given name ("Hagen Rether", "Lotte Reiniger").
-            if _DETERMINER_BEFORE.search(before) or _NAME_AFTER.match(after) or after.startswith("-"):
+            if _has_common_marker(before) or _NAME_AFTER.match(after) or after.startswith("-"):
                 return None
     place = form.place
     prefix = "abgeleitete Form von " + place.name + "; " if form.derived else ""
@@ -604,73 +645,155 @@ _FIXED = {
 }
 
 
-def _make(rule: str, text: str, start: int, end: int, m: re.Match[str]) -> Finding | None:
-    """Validate one regex match and turn it into a Finding (or None for a rejected candidate)."""
+_LOCAL_PART = re.compile(r"[\w.+-]+\s?$")
+_DOMAIN_BEFORE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$")
+_DATE_PARTS = re.compile(r"(\d{1,4})[.-]\s?(\d{1,2}|[^\W\d]+)")
+
+
+def _left_ok(text: str, start: int, forbidden: str = "") -> bool:
+    """True if ``start`` begins a token: no letter/digit (or one of ``forbidden``) right before it."""
+    if start == 0:
+        return True
+    ch = text[start - 1]
+    return not (ch.isalnum() or ch == "_" or ch in forbidden)
+
+
+def _valid_date(matched: str) -> bool:
+    nums = re.findall(r"\d+", matched)
+    if re.match(r"\d{4}-", matched):
+        year, month, day = (int(n) for n in nums[:3])
+        return 1900 <= year <= 2099 and 1 <= month <= 12 and 1 <= day <= 31
+    day = int(nums[0])
+    if not 1 <= day <= 31:
+        return False
+    if re.match(r"\d{1,2}\.\d", matched):
+        return 1 <= int(nums[1]) <= 12
+    return True
+
+
+def _person(text: str, m: re.Match[str]) -> Finding | None:
+    names_start = m.start("pnames")
+    kept: list[tuple[int, int]] = []
+    for tok in re.finditer(r"\S+", m.group("pnames")):
+        s, e = tok.start() + names_start, tok.end() + names_start
+        if not _plausible_name(text[s:e]):
+            break
+        kept.append((s, e))
+    if not kept:
+        return None
+    start, end = m.start(), kept[-1][1]
+    matched = text[start:end]
+    title = m.group("ptitle")
+    office = next((w for w in sorted(OFFICE_WORDS, key=len, reverse=True) if w in title), None)
+    if office:
+        feminine = office.endswith(("in", "In", "frau", "Beigeordnete", "beauftragte", "Vorsitzende"))
+        role = re.sub(r"[:*_]?[iI]n$", "in", office) if feminine else office
+        sugg = f"Rolle statt Name, z. B. '{'die' if feminine else 'der'} {role}'"
+    elif title.startswith("Frau"):
+        sugg = "Rolle statt Name, z. B. 'eine Mitarbeiterin der Verwaltung'"
+    elif title.startswith("Herr"):
+        sugg = "Rolle statt Name, z. B. 'ein Mitarbeiter der Verwaltung'"
+    else:
+        sugg = "Rolle statt Name, z. B. 'eine Ärztin' oder 'ein Sachverständiger'"
+    return Finding(start, end, matched, "person", f"Personenname '{matched}'", sugg)
+
+
+def _make(rule: str, text: str, m: re.Match[str]) -> Finding | None:
+    """Validate one regex match and turn it into a Finding (None for a rejected candidate)."""
+    start, end = m.start(), m.end()
     if rule == "ort":
-        return _place_finding(text, start, end)
+        return _place_finding(text, start, end) if _left_ok(text, start) else None
+    if rule == "person":
+        return _person(text, m) if _left_ok(text, start, "-") else None
+    if rule == "email":
+        local = _LOCAL_PART.search(text, max(0, start - 64), start)
+        if local is None:
+            return None
+        start = local.start()
+    elif rule == "url":
+        if text[start] == ".":  # bare domain: extend to the left
+            dom = _DOMAIN_BEFORE.search(text, max(0, start - 100), start)
+            if dom is None or not _left_ok(text, dom.start(), "@./:-"):
+                return None
+            start = dom.start()
+        elif not _left_ok(text, start, "/.@"):
+            return None
+    elif rule == "telefon":
+        if not _left_ok(text, start, ".,/-+") or not 6 <= sum(c.isdigit() for c in m.group(0)) <= 15:
+            return None
+    elif rule == "datum":
+        if not _left_ok(text, start, ".") or not _valid_date(m.group(0)):
+            return None
+    elif rule == "aktenzeichen_gericht":
+        if not _left_ok(text, start, "/."):
+            return None
+        rule = "aktenzeichen"
+    elif rule == "aktenzeichen":
+        if not _left_ok(text, start):
+            return None
+    elif rule == "kennzeichen":
+        if not _left_ok(text, start, "-") or re.split(r"[\s-]", m.group(0))[0] in KENNZEICHEN_STOP:
+            return None
+    elif rule == "plz":
+        if text[max(0, start - 2):start] == "D-" and _left_ok(text, start - 2):
+            start -= 2
+        elif not _left_ok(text, start, "-.,"):
+            return None
+        else:
+            nxt = re.match(rf"\s+([{UPPER}][{LOWER}]*)", text[end:end + 40])
+            if nxt is None or nxt.group(1) in PLZ_STOP:
+                return None
+    elif rule == "adresse":
+        before = text[max(0, start - 80):start]
+        if text[start].islower():
+            head = _STREET_WORD_START.search(before)
+        else:
+            head = _STREET_COMPOUND.search(before) or _STREET_PREFIX.search(before)
+            if head is None and not _left_ok(text, start):
+                return None
+        if head is None:
+            return None
+        start -= len(before) - head.start()
     if rule in ("url", "aktenzeichen", "email"):
         while end > start and text[end - 1] in ".,;:!?)-/":
             end -= 1
     matched = text[start:end]
     if rule == "telefon":
-        digits = sum(ch.isdigit() for ch in matched)
-        if not 6 <= digits <= 15:
-            return None
         matched = matched.rstrip(" -/")
         end = start + len(matched)
-    if rule == "plz":
-        nxt = re.match(rf"\s+([{UPPER}][{LOWER}]*)", text[end:end + 40])
-        if not matched.startswith("D-") and (nxt is None or nxt.group(1) in PLZ_STOP):
-            return None
     if rule == "datum":
         return Finding(start, end, matched, "datum", f"Tagesgenaues Datum '{matched}'", _season(matched))
-    if rule == "person":
-        names = m.group("pnames")
-        names_start = m.start("pnames")
-        tokens = [(t.start() + names_start, t.end() + names_start) for t in re.finditer(r"\S+", names)]
-        kept = []
-        for s, e in tokens:
-            if not _plausible_name(text[s:e]):
-                break
-            kept.append((s, e))
-        if not kept:
-            return None
-        end = kept[-1][1]
-        matched = text[start:end]
-        title = m.group("ptitle")
-        office = re.search(OFFICES, title)
-        if office:
-            role = office.group(0)
-            article = "die" if role.endswith(("in", "frau")) else "der"
-            sugg = f"Rolle statt Name, z. B. '{article} {role.split(':')[0]}{'in' if ':in' in role else ''}'"
-        elif title.startswith("Frau"):
-            sugg = "Rolle statt Name, z. B. 'eine Mitarbeiterin der Verwaltung'"
-        elif title.startswith("Herr"):
-            sugg = "Rolle statt Name, z. B. 'ein Mitarbeiter der Verwaltung'"
-        else:
-            sugg = "Rolle statt Name, z. B. 'eine Ärztin' oder 'ein Sachverständiger'"
-        return Finding(start, end, matched, "person", f"Personenname '{matched}'", sugg)
     msg, sugg = _FIXED[rule]
     return Finding(start, end, matched, rule, msg.format(t=matched), sugg)
 
 
+def _resolve(candidates: list[Finding]) -> list[Finding]:
+    """Sort by start and drop overlaps: the higher-priority rule wins, then the longer span."""
+    candidates.sort(key=lambda f: (f.start, PRIORITY[f.rule], -(f.end - f.start)))
+    kept: list[Finding] = []
+    for f in candidates:
+        while kept and f.start < kept[-1].end:
+            last = kept[-1]
+            if last.start <= f.start and f.end <= last.end:
+                better = False  # contained in the previous span: the longer span wins
+            elif f.start <= last.start and last.end <= f.end:
+                better = True
+            else:
+                better = PRIORITY[f.rule] < PRIORITY[last.rule]
+            if not better:
+                break
+            kept.pop()
+        else:
+            kept.append(f)
+    return kept
+
+
 def scan(text: str) -> list[Finding]:
     """Return every potentially identifying span of ``text``, sorted by start, non-overlapping."""
-    pattern = _pattern()
-    findings: list[Finding] = []
-    pos = 0
-    while True:
-        m = pattern.search(text, pos)
-        if m is None:
-            break
-        rule = m.lastgroup or ""
-        finding = _make(rule, text, m.start(), m.end(), m)
-        if finding is not None:
-            findings.append(finding)
-            pos = max(finding.end, m.start() + 1)
-        elif rule == "person":
-            # a rejected title may still be followed by a place name: rescan after the title
-            pos = m.end("ptitle")
-        else:
-            pos = m.end()
-    return findings
+    candidates: list[Finding] = []
+    for rule, pattern in _patterns():
+        for m in pattern.finditer(text):
+            finding = _make(rule, text, m)
+            if finding is not None:
+                candidates.append(finding)
+    return _resolve(candidates)

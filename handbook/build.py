@@ -1,0 +1,119 @@
+"""``python -m handbook build``: the main job. Content check, PDFs, offline bundle, site — then one atomic swap.
+
+Everything is built in a temporary folder beside ``site/``. Only when every step succeeded does the new
+site replace the old one (two renames); a failed build leaves the previous ``site/`` byte for byte as it was.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+from . import site
+from .errors import BuildError, ContentError
+from .loader import load
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def mkdocs_build(site_dir: Path, *, offline: bool = False) -> None:
+    """Run MkDocs in-process on the handed-over catalogue (strict: every warning fails the build).
+
+    The site's configuration and hand-written pages are the project's; the content may come from any root.
+    """
+    import logging
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+
+    os.environ["KOKO_OFFLINE"] = "true" if offline else "false"
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    # MkDocs counts warnings only through its own handler; strict mode then aborts.
+    logger = logging.getLogger("mkdocs")
+    logger.setLevel(logging.WARNING)
+    if not any(getattr(h, "_koko", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("MkDocs %(levelname)s: %(message)s"))
+        handler._koko = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+    try:
+        config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(site_dir), strict=True)
+        build(config)
+    except (Abort, ConfigurationError, PluginError) as exc:
+        raise BuildError(f"MkDocs: {exc}") from None
+
+
+def zip_tree(folder: Path, target: Path, epoch: int) -> None:
+    """A zip of a folder with fixed timestamps and order, so the same site gives the same bytes."""
+    stamp = time.gmtime(max(epoch, 315532800))[:6]
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                info = zipfile.ZipInfo(f"koko-handbuch/{path.relative_to(folder).as_posix()}", stamp)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                zf.writestr(info, path.read_bytes())
+
+
+def build(root: Path = ROOT, out: Path | None = None, *, pdfs: bool = True, offline: bool = True) -> Path:
+    """Build everything into ``out`` (default ``root/site``) atomically. Returns the site folder."""
+    root = root.resolve()
+    out = (out or root / "site").resolve()
+    started = time.monotonic()
+    catalog = load(root)  # the one load of this build; MkDocs and the PDF build get this catalogue
+    for note in catalog.notes:
+        _say(f"Hinweis: {note}")
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or site.edition_epoch(catalog))
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)  # sitemap, PDFs and zip carry the edition date, not the clock
+    out.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".site-build-", dir=out.parent))
+    try:
+        downloads = work / "downloads"
+        downloads.mkdir()
+        if pdfs:
+            from . import pdf
+            pdf.build_all(catalog, downloads, progress=_say)
+        if offline:
+            _say("Erzeuge die Offline-Fassung …")
+            site.hand_over(catalog, downloads, offline=True)
+            mkdocs_build(work / "offline", offline=True)
+            zip_tree(work / "offline", downloads / "koko-handbuch-offline.zip", epoch)
+        _say("Erzeuge die Website …")
+        site.hand_over(catalog, downloads)
+        mkdocs_build(work / "site")
+        # The swap: the old site is moved aside, the new one takes its place, then the old one goes.
+        old = None
+        if out.exists():
+            old = Path(tempfile.mkdtemp(prefix=".site-old-", dir=out.parent))
+            os.replace(out, old / "site")
+        os.replace(work / "site", out)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        site.hand_over(None, None)  # type: ignore[arg-type]
+        shutil.rmtree(work, ignore_errors=True)
+    _say(f"Fertig: {out.relative_to(root) if out.is_relative_to(root) else out}/ in {time.monotonic() - started:.1f} s")
+    return out
+
+
+def main(root: Path, out: Path | None, *, pdfs: bool = True, offline: bool = True) -> int:
+    try:
+        build(root, out, pdfs=pdfs, offline=offline)
+    except ContentError as exc:
+        _say(exc.report())
+        _say("Build abgebrochen – site/ ist unverändert.")
+        return 1
+    except BuildError as exc:
+        _say(f"Fehler: {exc}")
+        _say("Build abgebrochen – site/ ist unverändert.")
+        return 1
+    return 0

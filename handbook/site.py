@@ -1,0 +1,395 @@
+"""The website: pages generated from the catalogue, navigation, case finder, downloads.
+
+MkDocs calls in through ``handbook/mkdocs_hooks.py`` and mkdocs-macros through ``macros.py``; both get the
+catalogue from :func:`catalog_for`, so content is loaded once per build. Generated pages carry
+``render_macros: false``: content is never evaluated as a Jinja template.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import logging
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from mkdocs.exceptions import PluginError
+
+from . import render
+from .errors import ContentError
+from .loader import load
+from .model import Catalog, CaseStudy, german_date
+
+log = logging.getLogger("mkdocs.plugins.handbook")
+
+ROOT = Path(__file__).resolve().parent.parent
+FRONT = "---\nrender_macros: false\n---\n\n"
+
+
+@dataclass
+class _State:
+    config: object = None
+    catalog: Catalog | None = None
+    handoff: Catalog | None = None  # set by the build command, which has loaded the content already
+    downloads: Path | None = None  # folder of built PDFs/DOCX/zip to publish under downloads/
+    offline: bool = False
+    pages: dict = field(default_factory=dict)
+
+
+STATE = _State()
+
+
+def hand_over(catalog: Catalog, downloads: Path | None, *, offline: bool = False) -> None:
+    """Give the next MkDocs build an already loaded catalogue and the folder of downloads to publish."""
+    STATE.handoff, STATE.downloads, STATE.offline = catalog, downloads, offline
+
+
+def catalog_for(config) -> Catalog:
+    """The catalogue of this build: loaded once, whoever asks first (macros or hooks)."""
+    if STATE.config is config and STATE.catalog is not None:
+        return STATE.catalog
+    if STATE.handoff is not None:
+        catalog = STATE.handoff
+    else:
+        root = Path(config.config_file_path).resolve().parent if config.config_file_path else ROOT
+        try:
+            catalog = load(root)
+        except ContentError as exc:
+            raise PluginError("Die Inhalte enthalten Fehler:\n" + exc.report()) from None
+    STATE.config, STATE.catalog = config, catalog
+    return catalog
+
+
+# --- locations --------------------------------------------------------------------------------------------
+
+def module_src(module_id: str) -> str:
+    return f"module/{module_id}/index.md"
+
+
+def unit_src(unit_id: str) -> str:
+    return f"module/{unit_id.split('-')[0]}/{unit_id}.md"
+
+
+def case_src(case_id: str) -> str:
+    return f"fallstudien/{case_id}.md"
+
+
+def topic_src(topic_id: str) -> str:
+    return f"themen/{topic_id}.md"
+
+
+GLOSSARY, LITERATURE, FINDER, TOPICS, DOWNLOADS = ("glossar.md", "literatur.md", "fallstudien/index.md",
+                                                   "themen/index.md", "downloads.md")
+
+
+def src_of(catalog: Catalog, item_id: str) -> tuple[str, str] | None:
+    """(page, anchor) of an item on the site."""
+    if item_id in catalog.module_by_id:
+        return module_src(item_id), ""
+    if item_id in catalog.units:
+        return unit_src(item_id), ""
+    if item_id in catalog.case_by_id:
+        return case_src(item_id), ""
+    if item_id in catalog.term_by_id:
+        return GLOSSARY, item_id
+    if item_id in catalog.exercises:
+        return unit_src(catalog.exercises[item_id].unit_id), item_id
+    return None
+
+
+def md_link(from_src: str, to_src: str, anchor: str = "") -> str:
+    """A relative Markdown link between two source files; MkDocs turns it into the page URL and checks it."""
+    rel = posixpath.relpath(to_src, posixpath.dirname(from_src) or ".")
+    return rel + (f"#{anchor}" if anchor else "")
+
+
+def page_url(src: str, directory_urls: bool) -> str:
+    """The URL (relative to the site root) MkDocs gives a source file."""
+    p = PurePosixPath(src)
+    if not directory_urls:
+        return str(p.with_suffix(".html"))
+    if p.name == "index.md":
+        return str(p.parent) + "/" if str(p.parent) != "." else ""
+    return str(p.with_suffix("")) + "/"
+
+
+def html_link(from_src: str, to_src: str, directory_urls: bool) -> str:
+    """A relative URL for raw HTML, where MkDocs rewrites nothing."""
+    base = page_url(from_src, directory_urls)
+    base_dir = base if base.endswith("/") else posixpath.dirname(base) + "/"
+    target = page_url(to_src, directory_urls) or "./"
+    rel = posixpath.relpath(target, base_dir.rstrip("/") or ".")
+    if target.endswith("/") and not rel.endswith("/"):
+        rel += "/"
+    return rel if directory_urls or rel != "." else "index.html"
+
+
+def context(catalog: Catalog, page_src: str) -> render.Context:
+    """Render context for one page of the site (links relative to that page)."""
+    def link(item_id: str) -> str | None:
+        where = src_of(catalog, item_id)
+        return md_link(page_src, *where) if where else None
+
+    def term_link(term_id: str) -> str | None:
+        return md_link(page_src, GLOSSARY, term_id) if term_id in catalog.term_by_id else None
+
+    def cite(ids: list[str]) -> str:
+        items = []
+        for rid in ids:
+            items.append(f"- [{render.plain(short_citation(catalog, rid))}]({md_link(page_src, LITERATURE, 'ref-' + rid)})")
+        return "\n".join(items)
+
+    return render.Context(target="site", edition="trainer", link=link, cite=cite, term_link=term_link)
+
+
+def short_citation(catalog: Catalog, ref_id: str) -> str:
+    """``Glasl (2020): Konfliktmanagement`` from the CSL item."""
+    csl = catalog.reference_by_id[ref_id].csl
+    people = csl.get("author") or csl.get("editor") or []
+    names = [p.get("family") or p.get("literal", "") for p in people]
+    who = names[0] + (" u. a." if len(names) > 2 else f" und {names[1]}" if len(names) == 2 else "") if names else ""
+    year = (csl.get("issued", {}).get("date-parts") or [[""]])[0][0]
+    return f"{who} ({year}): {csl.get('title', '')}"
+
+
+# --- pages ------------------------------------------------------------------------------------------------
+
+def generated_pages(catalog: Catalog, directory_urls: bool = True) -> dict[str, str]:
+    """Every page that follows from content: source path → Markdown (with front matter)."""
+    pages: dict[str, str] = {}
+    for module in catalog.modules:
+        src = module_src(module.id)
+        ctx = context(catalog, src)
+        pages[src] = FRONT + render.module_overview_md(catalog, module, ctx) + "\n" + _json_ld(catalog, module)
+        for unit in module.units:
+            usrc = unit_src(unit.id)
+            pages[usrc] = FRONT + _print_bar() + render.unit_md(catalog, unit, context(catalog, usrc))
+    for case in catalog.cases:
+        src = case_src(case.id)
+        pages[src] = FRONT + _print_bar() + render.case_md(catalog, case, context(catalog, src))
+    pages[FINDER] = FRONT + finder_md(catalog, directory_urls)
+    pages[TOPICS] = FRONT + topics_index_md(catalog)
+    for topic_id in catalog.vocabulary.topics:
+        pages[topic_src(topic_id)] = FRONT + topic_md(catalog, topic_id)
+    pages[GLOSSARY] = FRONT + "# Glossar\n\n" + render.glossary_md(catalog, context(catalog, GLOSSARY), level=2)
+    pages[LITERATURE] = FRONT + literature_md(catalog)
+    return pages
+
+
+def _print_bar() -> str:
+    # Filled in by koko.js: choose the edition before printing (participants' edition hides trainer blocks).
+    return '<div class="koko-druck" data-koko-druck hidden></div>\n\n'
+
+
+def _json_ld(catalog: Catalog, module) -> str:
+    """OER metadata (schema.org LearningResource, compatible with the AMB profile) for a module page."""
+    meta = catalog.meta
+    data = {
+        "@context": ["https://w3id.org/kim/amb/context.jsonld", {"@language": "de"}],
+        "type": "LearningResource",
+        "id": f"urn:koko-handbuch:modul:{module.id}",
+        "name": f"Modul {module.number}: {module.title}",
+        "description": " ".join(module.description.split())[:500],
+        "inLanguage": ["de"],
+        "license": {"id": meta.licence.url or meta.licence.spdx},
+        "timeRequired": f"PT{module.minutes // 60}H{module.minutes % 60}M" if module.minutes % 60 else f"PT{module.minutes // 60}H",
+        "teaches": [{"prefLabel": {"de": o}} for o in module.objectives],
+        "learningResourceType": [{"id": "http://w3id.org/kim/hcrt/course", "prefLabel": {"de": "Kurs"}}],
+        "audience": [{"id": "http://purl.org/dcx/lrmi-vocabs/educationalAudienceRole/professional",
+                      "prefLabel": {"de": "Fachkraft"}}],
+        "publisher": [{"type": "Organization", "name": meta.editor}],
+        "datePublished": meta.edition.isoformat(),
+        "hasPart": [{"type": "LearningResource", "name": u.title, "timeRequired": f"PT{u.minutes}M"} for u in module.units],
+    }
+    text = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return f'<script type="application/ld+json">{text}</script>\n'
+
+
+def _case_row(catalog: Catalog, case: CaseStudy, directory_urls: bool) -> str:
+    v = catalog.vocabulary
+    e = html.escape
+    link = html_link(FINDER, case_src(case.id), directory_urls)
+    topics = ", ".join(e(v.topics[t].name) for t in case.topics)
+    modules = ", ".join(f"M{catalog.module_by_id[m].number}" for m in case.modules)
+    return (f'<tr data-thema="{e(" ".join(case.topics))}" data-konstellation="{e(case.constellation)}" '
+            f'data-stufe="{case.escalation_stage}" data-modul="{e(" ".join(case.modules))}">'
+            f'<td><a href="{e(link)}">{e(case.title)}</a></td><td>{e(v.constellations[case.constellation].name)}</td>'
+            f'<td>{topics}</td><td>{case.escalation_stage}</td><td>{modules}</td>'
+            f'<td>{e(v.municipality_types[case.municipality_type].name)}</td></tr>')
+
+
+def finder_md(catalog: Catalog, directory_urls: bool = True) -> str:
+    """The case finder: a complete table; koko.js adds the filters (without JavaScript the table stays whole)."""
+    v = catalog.vocabulary
+    e = html.escape
+
+    def select(name: str, label: str, options: list[tuple[str, str]]) -> str:
+        opts = "".join(f'<option value="{e(val)}">{e(text)}</option>' for val, text in options)
+        return (f'<div class="koko-filter"><label for="filter-{name}">{label}</label>'
+                f'<select id="filter-{name}" name="{name}"><option value="">alle</option>{opts}</select></div>')
+
+    used_topics = [t for t in v.topics if any(t in c.topics for c in catalog.cases)]
+    used_stages = sorted({c.escalation_stage for c in catalog.cases})
+    form = ('<form class="koko-fallfinder-filter" data-koko-fallfinder hidden role="search" aria-label="Fallstudien filtern">'
+            + select("thema", "Konfliktthema", [(t, v.topics[t].name) for t in used_topics])
+            + select("konstellation", "Konstellation", [(k, n.name) for k, n in v.constellations.items()])
+            + select("stufe", "Eskalationsstufe", [(str(s), f"{s} – {v.stages[s].name}") for s in used_stages])
+            + select("modul", "Modul", [(m.id, f"Modul {m.number}: {m.title}") for m in catalog.modules])
+            + '<button type="reset" class="md-button">Filter zurücksetzen</button></form>')
+    rows = "\n".join(_case_row(catalog, c, directory_urls) for c in catalog.cases)
+    n = len(catalog.cases)
+    return (f"# Fallfinder\n\nDer Fallfinder listet alle {n} anonymisierten Fallstudien. Filtern Sie nach Konfliktthema, "
+            "Konstellation, Eskalationsstufe nach Glasl oder Modul. Alle Fälle sind aus mehreren realen Situationen "
+            "zusammengesetzt; keine Person und keine Kommune ist erkennbar.\n\n"
+            f"{form}\n\n<p class=\"koko-treffer\" aria-live=\"polite\" data-koko-treffer>{n} Fallstudien</p>\n\n"
+            '<div class="md-typeset__table koko-fallfinder"><table data-koko-falltabelle>'
+            "<caption>Fallstudien mit Konstellation, Themen, Eskalationsstufe und Modulen</caption>"
+            '<thead><tr><th scope="col">Fallstudie</th><th scope="col">Konstellation</th><th scope="col">Themen</th>'
+            '<th scope="col">Stufe</th><th scope="col">Module</th><th scope="col">Kommune</th></tr></thead>'
+            f"<tbody>\n{rows}\n</tbody></table></div>\n")
+
+
+def topics_index_md(catalog: Catalog) -> str:
+    lines = ["# Themen", "", "Die Konfliktthemen der Fallstudien. Jede Themenseite listet ihre Fälle.", "",
+             "| Thema | Fallstudien |", "| --- | --- |"]
+    for tid, topic in catalog.vocabulary.topics.items():
+        count = sum(tid in c.topics for c in catalog.cases)
+        lines.append(f"| [{render.cell(topic.name)}]({md_link(TOPICS, topic_src(tid))}) | {count} |")
+    return "\n".join(lines) + "\n"
+
+
+def topic_md(catalog: Catalog, topic_id: str) -> str:
+    v = catalog.vocabulary
+    src = topic_src(topic_id)
+    cases = [c for c in catalog.cases if topic_id in c.topics]
+    lines = [f"# {render.plain(v.topics[topic_id].name)}", ""]
+    if not cases:
+        lines.append("Zu diesem Thema gibt es noch keine veröffentlichte Fallstudie.")
+    for c in cases:
+        lines.append(f"- [{render.plain(c.title)}]({md_link(src, case_src(c.id))}) – "
+                     f"{render.plain(v.constellations[c.constellation].name)}, Eskalationsstufe {c.escalation_stage}")
+    lines += ["", f"[Zum Fallfinder]({md_link(src, FINDER)})"]
+    return "\n".join(lines) + "\n"
+
+
+def literature_md(catalog: Catalog) -> str:
+    """The bibliography, formatted by pandoc citeproc from the same CSL data as the PDF."""
+    from . import bibliography
+    return ("# Literatur\n\nDie Literaturangaben des Handbuchs. Die Einheiten verweisen auf die Titel, "
+            "die sie vertiefen.\n\n" + bibliography.html(catalog) + "\n")
+
+
+def abbreviations(catalog: Catalog) -> str:
+    """Abbreviation definitions for Python-Markdown's abbr extension: explained on hover across the site."""
+    lines = []
+    for term in catalog.glossary:
+        if term.abbreviation:
+            lines.append(f"*[{term.abbreviation}]: {' '.join(term.term.split())}")
+    return "\n\n" + "\n".join(lines) + "\n" if lines else ""
+
+
+# --- downloads --------------------------------------------------------------------------------------------
+
+DOWNLOAD_LABELS = [
+    ("handbuch.pdf", "Handbuch (PDF), Ausgabe für Teilnehmende"),
+    ("handbuch-trainer.pdf", "Handbuch (PDF), Ausgabe für Trainer:innen"),
+]
+
+
+def download_entries(catalog: Catalog, folder: Path | None) -> list[tuple[str, str, int]]:
+    """(file name, label, size in bytes) of every download that exists, in a fixed order."""
+    if folder is None or not folder.is_dir():
+        return []
+    wanted = list(DOWNLOAD_LABELS)
+    wanted += [(f"modul-{m.number}.pdf", f"Modul {m.number}: {m.title} (PDF)") for m in catalog.modules]
+    for pack in catalog.packs:
+        edition = "Trainer:innen" if pack.edition == "trainer" else "Teilnehmende"
+        wanted.append((f"kurspaket-{pack.id}.pdf", f"Kurspaket „{pack.title}“ (PDF, Ausgabe für {edition})"))
+        wanted.append((f"kurspaket-{pack.id}.docx", f"Kurspaket „{pack.title}“ (Word, Ausgabe für {edition})"))
+    wanted.append(("koko-handbuch-offline.zip", "Offline-Fassung der Website (ZIP, für Seminarräume ohne Netz)"))
+    return [(name, label, (folder / name).stat().st_size) for name, label in wanted if (folder / name).is_file()]
+
+
+def size_de(n: int) -> str:
+    if n >= 1024 * 1024:
+        return f"{n / 1024 / 1024:.1f} MB".replace(".", ",")
+    return f"{max(1, round(n / 1024))} KB"
+
+
+def downloads_md(catalog: Catalog) -> str:
+    entries = download_entries(catalog, STATE.downloads)
+    if not entries:
+        return ("*In dieser Vorschau sind keine Downloads gebaut. `make build` erzeugt das Handbuch als PDF, die Module, "
+                "die Kurspakete und die Offline-Fassung.*")
+    rows = ["| Datei | Stand | Größe |", "| --- | --- | --- |"]
+    for name, label, size in entries:
+        if STATE.offline and name.endswith(".zip"):
+            continue
+        rows.append(f"| [{render.cell(label)}](downloads/{name}) | {german_date(catalog.meta.edition)} | {size_de(size)} |")
+    return "\n".join(rows)
+
+
+def download_files(folder: Path | None) -> list[Path]:
+    if folder is None or not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and not (STATE.offline and p.suffix == ".zip"))
+
+
+# --- navigation -------------------------------------------------------------------------------------------
+
+def nav(catalog: Catalog, exists=lambda src: True) -> list:
+    """The navigation: derived from the content; hand-written pages appear where their file exists."""
+    def pages(items: list[tuple[str, str]]) -> list:
+        return [{title: src} for title, src in items if exists(src)]
+    modules = []
+    for m in catalog.modules:
+        items = [{"Überblick": module_src(m.id)}]
+        items += [{f"{render.unit_number(catalog, u)} {u.title}": unit_src(u.id)} for u in m.units]
+        modules.append({f"Modul {m.number}: {m.title}": items})
+    return [
+        {"Start": "index.md"},
+        {"Module": modules},
+        {"Fallstudien": [{"Fallfinder": FINDER}, {"Themen": TOPICS}]},
+        {"Glossar": GLOSSARY},
+        {"Literatur": LITERATURE},
+        {"Downloads": DOWNLOADS},
+        *pages([("Kurspaket zusammenstellen", "kurspaket.md")]),
+        {"Mitmachen": pages([("Leitfaden für Autor:innen", "mitmachen/index.md"),
+                             ("Anonymisierung", "mitmachen/anonymisierung.md"),
+                             ("Veröffentlichen", "mitmachen/veroeffentlichen.md")])},
+        *pages([("Leichte Sprache", "leichte-sprache.md")]),
+        {"Über das Handbuch": pages([("Impressum", "impressum.md"), ("Datenschutz", "datenschutz.md"),
+                                     ("Barrierefreiheit", "barrierefreiheit.md")])},
+    ]
+
+
+def stand(catalog: Catalog) -> str:
+    return german_date(catalog.meta.edition)
+
+
+def edition_epoch(catalog: Catalog) -> int:
+    """The edition date as a Unix time: the date that builds write instead of the clock."""
+    return int(dt.datetime.combine(catalog.meta.edition, dt.time(), dt.timezone.utc).timestamp())
+
+
+def module_list_md(catalog: Catalog, from_src: str = "index.md") -> str:
+    """The five modules with their duration, for the start page."""
+    lines = []
+    for m in catalog.modules:
+        lines.append(f"{m.number}. [{render.plain(m.title)}]({md_link(from_src, module_src(m.id))}) – "
+                     f"{render.format_days(m.days)}, {len(m.units)} Einheiten")
+    return "\n".join(lines)
+
+
+OFFLINE_SHIM = "assets/javascripts/iframe-worker-shim.js"
+
+
+def install_offline_shim(site_dir: Path) -> None:
+    """Copy iframe-worker's shim (from the npm registry, node_modules/) into an offline build."""
+    shim = ROOT / "node_modules" / "iframe-worker" / "shim" / "index.js"
+    if not shim.is_file():
+        raise PluginError("Für die Offline-Fassung fehlt node_modules/iframe-worker – bitte `npm ci` ausführen.")
+    target = site_dir / OFFLINE_SHIM
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(shim.read_bytes())
