@@ -23,9 +23,13 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("-o", "--out", type=Path, default=None, help="Zielordner (Standard: site/ im Projektordner)")
     b.add_argument("--ohne-pdf", action="store_true", help="keine PDFs bauen (schnelle Vorschau)")
     b.add_argument("--ohne-offline", action="store_true", help="keine Offline-Fassung bauen")
+    sub.add_parser("bench", help="Benchmark: Build-Zeiten bei 20, 200 und 1000 Fallstudien", add_help=False)
+    k = sub.add_parser("csp", help="Content-Security-Policy für die gebaute Website ausgeben (für deploy/nginx.conf)")
+    k.add_argument("--root", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    k.add_argument("--site", type=Path, default=None, help="gebaute Website (Standard: site/ im Projektordner)")
     for action in p._actions:
         if isinstance(action, argparse._SubParsersAction):
-            action.help = "check, anon, build, bench"
+            action.help = "check, anon, build, bench, csp"
     return p
 
 
@@ -43,6 +47,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             from .build import main as build_main
             return build_main(args.root, args.out, pdfs=not args.ohne_pdf, offline=not args.ohne_offline)
+        if args.command == "bench":
+            from .bench import main as bench_main
+            return bench_main(rest)
+        if args.command == "csp":
+            from .csp import main as csp_main
+            return csp_main(args.site or args.root / "site")
         if args.command == "anon":
             from .anonymity_report import main as anon_main
             return anon_main(args.root)

@@ -72,7 +72,8 @@ def build(root: Path = ROOT, out: Path | None = None, *, pdfs: bool = True, offl
     catalog = load(root)  # the one load of this build; MkDocs and the PDF build get this catalogue
     for note in catalog.notes:
         _say(f"Hinweis: {note}")
-    epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or site.edition_epoch(catalog))
+    given_epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    epoch = int(given_epoch or site.edition_epoch(catalog))
     os.environ["SOURCE_DATE_EPOCH"] = str(epoch)  # sitemap, PDFs and zip carry the edition date, not the clock
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".site-build-", dir=out.parent))
@@ -101,6 +102,9 @@ def build(root: Path = ROOT, out: Path | None = None, *, pdfs: bool = True, offl
     finally:
         site.hand_over(None, None)  # type: ignore[arg-type]
         shutil.rmtree(work, ignore_errors=True)
+        # A second build in the same process (tests, benchmark) must take its own edition date, not this one.
+        if given_epoch is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
     _say(f"Fertig: {out.relative_to(root) if out.is_relative_to(root) else out}/ in {time.monotonic() - started:.1f} s")
     return out
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import re
 from pathlib import Path
 
@@ -94,6 +95,7 @@ def load(root: Path | str = ".", *, check_anonymity: bool = True) -> Catalog:
     """Load and check a content tree. Raises :class:`ContentError` with every problem found."""
     root = Path(root).resolve()
     ctx = _Context(root)
+    scanner = _ParallelScan.start(root) if check_anonymity else None
     docs: dict[str, Document | None] = {}
     for name, kind in SINGLE_FILES.items():
         if not (root / name).is_file():
@@ -118,6 +120,8 @@ def load(root: Path | str = ".", *, check_anonymity: bool = True) -> Catalog:
             doc = ctx.read(rel, kind)
             if doc is not None:
                 folder_docs[folder].append(doc)
+                if scanner is not None and kind == "fallstudie" and doc.data["anonymisierung"]["freigegeben"] is True:
+                    scanner.add(doc)
 
     vocab = _vocabulary(docs["vokabular.yml"])
     meta = _meta(docs["handbuch.yml"])
@@ -169,9 +173,10 @@ def load(root: Path | str = ".", *, check_anonymity: bool = True) -> Catalog:
               for doc in folder_docs["course_packs"]]
 
     if check_anonymity:
+        found = scanner.results() if scanner is not None else {}
         for doc, case in zip(folder_docs["case_studies"], cases):
             if case.released:
-                _check_anonymity(ctx, doc, case)
+                _check_anonymity(ctx, doc, case, found.get(doc.path))
 
     if ctx.problems:
         raise ContentError(ctx.problems)
@@ -362,21 +367,31 @@ def _check_links(ctx: _Context, doc: Document, linkable: set[str], withheld: set
             ctx.problems.append(Problem(doc.path, line, col, why, "ref.link"))
 
 
-def _check_anonymity(ctx: _Context, doc: Document, case: CaseStudy) -> None:
-    from . import anonymity  # imported here: its place lists load only when a case is checked
-
-    d = doc.data
+def _anonymity_texts(d: dict) -> list[tuple[tuple, str]]:
+    """The published text fields of a case study: (path, text)."""
     paths = [(f,) for f in _CASE_TEXT_FIELDS] + [("kommune", "region")]
     paths += [("akteure", i, k) for i, a in enumerate(d["akteure"]) for k in ("rolle", "interessen", "position") if k in a]
     paths += [("lernerfahrungen", i) for i in range(len(d["lernerfahrungen"]))]
     paths += [("reflexionsfragen", i) for i in range(len(d["reflexionsfragen"]))]
-    exceptions = case.anonymisation.exceptions
-    used = [False] * len(exceptions)
+    texts = []
     for path in paths:
         text = d
         for part in path:
             text = text[part]
-        for f in anonymity.scan(text):
+        texts.append((path, text))
+    return texts
+
+
+def _check_anonymity(ctx: _Context, doc: Document, case: CaseStudy, found: list | None = None) -> None:
+    """Report what the scanner finds in a case; ``found`` holds the scan results if a worker made them already."""
+    texts = _anonymity_texts(doc.data)
+    if found is None or len(found) != len(texts):
+        from . import anonymity  # imported here: its place lists load only when a case is checked
+        found = [anonymity.scan(text) for _, text in texts]
+    exceptions = case.anonymisation.exceptions
+    used = [False] * len(exceptions)
+    for (path, text), findings in zip(texts, found):
+        for f in findings:
             hit = next((i for i, x in enumerate(exceptions) if x.text.casefold() in f.text.casefold()
                         or f.text.casefold() in x.text.casefold()), None)
             if hit is not None:
@@ -390,6 +405,110 @@ def _check_anonymity(ctx: _Context, doc: Document, case: CaseStudy) -> None:
             ctx.add(doc, ("anonymisierung", "ausnahmen", i, "text"),
                     f"anonymisierung.ausnahmen: veraltete Ausnahme '{exceptions[i].text}' – sie trifft keinen Text mehr; bitte entfernen",
                     code="anon.stale")
+
+
+class _ParallelScan:
+    """The anonymisation scan in a second process, fed while the main process still parses and validates.
+
+    The scan is about a third of a check; on two cores it then costs (almost) nothing. Below
+    ``MIN_CASES`` case files the start of a second interpreter costs more than it saves. Any failure of the
+    worker is harmless: :func:`_check_anonymity` then scans in this process.
+    """
+
+    MIN_CASES = 100
+    BATCH = 25
+
+    def __init__(self) -> None:
+        import subprocess
+        import sys
+        import weakref
+
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(__file__).resolve().parent.parent),
+                                                           env.get("PYTHONPATH")]))
+        self.proc = subprocess.Popen([sys.executable, "-c", "from handbook.loader import _scan_worker; _scan_worker()"],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+        weakref.finalize(self, _stop_worker, self.proc)
+        self.batch: list = []
+        self.broken = False
+
+    @classmethod
+    def start(cls, root: Path) -> "_ParallelScan | None":
+        folder = root / "case_studies"
+        try:
+            if not folder.is_dir() or sum(1 for p in folder.iterdir() if p.suffix in (".yml", ".yaml")) < cls.MIN_CASES:
+                return None
+            return cls()
+        except OSError:
+            return None
+
+    def add(self, doc: Document) -> None:
+        self.batch.append((doc.path, _anonymity_texts(doc.data)))
+        if len(self.batch) >= self.BATCH:
+            self._send()
+
+    def _send(self) -> None:
+        import pickle
+        if self.batch and not self.broken:
+            try:
+                pickle.dump(self.batch, self.proc.stdin)
+                self.proc.stdin.flush()
+            except OSError:
+                self.broken = True
+        self.batch = []
+
+    def results(self) -> dict:
+        """{document path: findings per text field}; empty if the worker failed."""
+        import pickle
+        self._send()
+        try:
+            self.proc.stdin.close()
+            data = self.proc.stdout.read()
+            self.proc.wait()
+            return pickle.loads(data) if self.proc.returncode == 0 and not self.broken else {}
+        except Exception:  # noqa: BLE001 - fall back to scanning here
+            return {}
+        finally:
+            _stop_worker(self.proc)
+
+
+def _stop_worker(proc) -> None:
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+    for f in (proc.stdin, proc.stdout):
+        if f is not None and not f.closed:
+            f.close()
+
+
+def _scan_worker() -> None:
+    """The second process of :class:`_ParallelScan`: batches in on stdin (pickled), all findings out at the end."""
+    import pickle
+    import queue
+    import sys
+    import threading
+
+    from . import anonymity
+
+    inbox: queue.Queue = queue.Queue()
+
+    def read() -> None:  # keep reading while scanning, so the main process never waits on a full pipe
+        try:
+            while True:
+                inbox.put(pickle.load(sys.stdin.buffer))
+        except EOFError:
+            pass
+        finally:
+            inbox.put(None)
+
+    threading.Thread(target=read, daemon=True).start()
+    anonymity.scan("")  # compile the patterns while the first files are still being parsed
+    results = {}
+    while (batch := inbox.get()) is not None:
+        for key, texts in batch:
+            results[key] = [anonymity.scan(text) for _, text in texts]
+    sys.stdout.buffer.write(pickle.dumps(results))
+    sys.stdout.buffer.flush()
 
 
 # --- course packs -----------------------------------------------------------------------------------------
@@ -448,3 +567,27 @@ def _pack(ctx: _Context, doc: Document, unit_minutes: dict[str, int], unit_ids: 
                     code="ref.case")
     return CoursePack(d["id"], d["titel"], d["ausgabe"], event.get("ort", ""), event.get("trainer", []), days, cases,
                       d.get("formate", ["pdf"]), day_end, Source(doc.path, 1, 1))
+
+
+def load_pack(catalog: Catalog, path: Path | str) -> CoursePack:
+    """Parse and check one course-pack file against a loaded catalogue (for packs kept outside course_packs/).
+
+    Messages are the same as for packs in the tree; raises :class:`ContentError` with every problem found.
+    """
+    path = Path(path).resolve()
+    display = str(path.relative_to(catalog.root)) if path.is_relative_to(catalog.root) else str(path)
+    ctx = _Context(catalog.root)
+    if not path.is_file():
+        raise ContentError([Problem(display, 1, 1, f"Datei fehlt: {display}", "load.missing")])
+    doc = parse_file(path, display)
+    ctx.problems.extend(doc.problems)
+    if not doc.problems:
+        ctx.problems.extend(validate(doc, "kurspaket"))
+    if ctx.problems:
+        raise ContentError(ctx.problems)
+    unit_ids = set(catalog.units)
+    pack = _pack(ctx, doc, {u.id: u.minutes for u in catalog.units.values()}, unit_ids,
+                 set(catalog.case_by_id), {c.id for c in catalog.withheld})
+    if ctx.problems:
+        raise ContentError(ctx.problems)
+    return pack

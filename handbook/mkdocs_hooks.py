@@ -1,6 +1,7 @@
 """MkDocs hooks (listed under ``hooks:`` in mkdocs.yml): a thin door into :mod:`handbook.site`."""
 from __future__ import annotations
 
+import html
 import sys
 from pathlib import Path
 
@@ -16,11 +17,13 @@ def on_config(config):
     docs = Path(config.docs_dir)
     config.nav = site.nav(catalog, exists=lambda src: (docs / src).is_file())
     config.extra["stand"] = site.stand(catalog)
-    config.extra["lizenz"] = catalog.meta.licence.name
-    config.extra["lizenz_url"] = catalog.meta.licence.url
-    config.site_name = catalog.meta.title
-    config.site_description = catalog.meta.subtitle
-    config.copyright = f"{catalog.meta.editor} · Stand: {site.stand(catalog)}"
+    # The theme writes these into the page unescaped (as HTML): text from handbuch.yml is escaped here.
+    config.extra["lizenz"] = html.escape(catalog.meta.licence.name)
+    url = catalog.meta.licence.url or ""
+    config.extra["lizenz_url"] = html.escape(url) if url.startswith(("https://", "http://")) else ""
+    config.site_name = html.escape(catalog.meta.title)
+    config.site_description = html.escape(catalog.meta.subtitle)
+    config.copyright = f"{html.escape(catalog.meta.editor)} · Stand: {site.stand(catalog)}"
     # The offline plugin (enabled for the offline bundle) adds a CDN script; use the copy shipped with the site.
     polyfills = config.extra.get("polyfills", [])
     config.extra["polyfills"] = [site.OFFLINE_SHIM if "iframe-worker" in p else p for p in polyfills]

@@ -44,8 +44,15 @@ class Context:
 
 # --- escaping ---------------------------------------------------------------------------------------------
 
+_HASH_WORD = re.compile(r"^( {0,3})(#+)(?=[^\s#])", re.M)  # "#set …": a heading to Python-Markdown, text to pandoc
+_SETEXT = re.compile(r"(?:\A|(?<=\n\n))(?! {4})([^\n]*\S[^\n]*)\n {0,3}(=+|-+)[ \t]*(?=\n|\Z)")
+
+
 def _escape_chunk(text: str, ctx: Context) -> str:
     text = text.replace("&", "&amp;").replace("<", "&lt;")
+    text = _HASH_WORD.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    # underlined (setext) headings become "#" headings, so that shift_headings puts them at the right level
+    text = _SETEXT.sub(lambda m: ("# " if m.group(2)[0] == "=" else "## ") + m.group(1).strip(), text)
     text = text.replace("![", "!\\[")  # images come only from the `abbildungen` field, with alt text
     if ctx.target == "print":
         # pandoc would read these as citations, maths or raw TeX; in content they are plain characters.
@@ -88,9 +95,21 @@ def markdown(text: str, ctx: Context, catalog: Catalog | None = None, *, level: 
     return shift_headings(result, level) if level else result
 
 
-def plain(text: str, ctx: Context | None = None) -> str:
-    """Plain text (titles, list items) → Markdown that shows exactly this text."""
-    text = str(text).replace("&", "&amp;").replace("<", "&lt;")
+def plain(text: str, ctx: Context | None = None, catalog: Catalog | None = None) -> str:
+    """Plain text (titles, list items) → Markdown that shows exactly this text.
+
+    With a catalogue, ``[[id]]`` links are honoured here too (the loader checks them in every field).
+    """
+    text = str(text)
+    if catalog is not None and ctx is not None and "[[" in text:
+        parts = LINK.split(text)  # text, id, label, text, id, label, …
+        out = []
+        for i in range(0, len(parts), 3):
+            out.append(plain(parts[i], ctx))
+            if i + 1 < len(parts):
+                out.append(_item_links(f"[[{parts[i + 1]}{'|' + parts[i + 2] if parts[i + 2] else ''}]]", ctx, catalog))
+        return "".join(out)
+    text = text.replace("&", "&amp;").replace("<", "&lt;")
     text = _PLAIN_SPECIAL.sub(r"\\\1", text)
     if ctx is not None and ctx.target == "print":
         text = re.sub(r"([@$])", r"\\\1", text)
@@ -156,15 +175,17 @@ def callout(kind: str, title: str, body: str, ctx: Context, *, collapsed: bool =
     return f'::: {{.callout .{kind} title="{title}"}}\n{body}\n:::'
 
 
-def bullet_list(items: list[str], ctx: Context, *, ordered: bool = False) -> str:
-    return "\n".join(f"{i + 1}. {plain(x, ctx)}" if ordered else f"- {plain(x, ctx)}" for i, x in enumerate(items))
+def bullet_list(items: list[str], ctx: Context, *, ordered: bool = False, catalog: Catalog | None = None) -> str:
+    return "\n".join(f"{i + 1}. {plain(x, ctx, catalog)}" if ordered else f"- {plain(x, ctx, catalog)}"
+                     for i, x in enumerate(items))
 
 
 # --- items ------------------------------------------------------------------------------------------------
 
-def exercise_md(catalog: Catalog, unit: Unit, ex: Exercise, ctx: Context, level: int) -> str:
+def exercise_md(catalog: Catalog, unit: Unit, ex: Exercise, ctx: Context, level: int, *, anchor: bool = True) -> str:
+    """An exercise. ``anchor=False`` for a second copy in the same document (print worksheets)."""
     number = f"{unit_number(catalog, unit)}.{unit.exercises.index(ex) + 1}"
-    parts = [h(level, f"Übung {number}: {plain(ex.title, ctx)}", ex.id),
+    parts = [h(level, f"Übung {number}: {plain(ex.title, ctx)}", ex.id if anchor else ""),
              f"*{plain(ex.social_form, ctx)} · {minutes_de(ex.minutes)}*",
              markdown(ex.task, ctx, catalog, level=level + 1)]
     if ctx.trainer and ex.solution_hint:
@@ -258,7 +279,7 @@ def case_facts(catalog: Catalog, case: CaseStudy) -> list[tuple[str, str]]:
 
 def case_md(catalog: Catalog, case: CaseStudy, ctx: Context, level: int = 1) -> str:
     """A case study, complete, for reading and for class work."""
-    facts = "| | |\n| --- | --- |\n" + "\n".join(f"| **{k}** | {cell(val, ctx)} |" for k, val in case_facts(catalog, case))
+    facts = "| Merkmal | Angabe |\n| --- | --- |\n" + "\n".join(f"| **{k}** | {cell(val, ctx)} |" for k, val in case_facts(catalog, case))
     modules = []
     for mid in case.modules:
         m = catalog.module_by_id[mid]
@@ -272,8 +293,8 @@ def case_md(catalog: Catalog, case: CaseStudy, ctx: Context, level: int = 1) -> 
     parts = [h(level, plain(case.title, ctx), case.id), facts, h(level + 1, "Beteiligte"), actors]
     for title, text in sections:
         parts += [h(level + 1, title), markdown(text, ctx, catalog, level=level + 2)]
-    parts += [h(level + 1, "Lernerfahrungen"), bullet_list(case.lessons, ctx),
-              h(level + 1, "Reflexionsfragen"), bullet_list(case.questions, ctx, ordered=True)]
+    parts += [h(level + 1, "Lernerfahrungen"), bullet_list(case.lessons, ctx, catalog=catalog),
+              h(level + 1, "Reflexionsfragen"), bullet_list(case.questions, ctx, ordered=True, catalog=catalog)]
     an = case.anonymisation
     parts.append(f"*Anonymisierung: {plain(an.procedure, ctx)} Geprüft von: {plain(an.checked_by, ctx)}, "
                  f"{an.checked_on.month:02d}/{an.checked_on.year}.*")

@@ -10,6 +10,7 @@ import datetime as dt
 import html
 import json
 import logging
+import os
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -52,7 +53,9 @@ def catalog_for(config) -> Catalog:
     if STATE.handoff is not None:
         catalog = STATE.handoff
     else:
-        root = Path(config.config_file_path).resolve().parent if config.config_file_path else ROOT
+        # KOKO_CONTENT_ROOT: serve another content tree with the project's site (`mkdocs serve`, benchmark).
+        root = Path(os.environ.get("KOKO_CONTENT_ROOT") or
+                    (Path(config.config_file_path).resolve().parent if config.config_file_path else ROOT))
         try:
             catalog = load(root)
         except ContentError as exc:
@@ -345,8 +348,9 @@ def nav(catalog: Catalog, exists=lambda src: True) -> list:
     modules = []
     for m in catalog.modules:
         items = [{"Überblick": module_src(m.id)}]
-        items += [{f"{render.unit_number(catalog, u)} {u.title}": unit_src(u.id)} for u in m.units]
-        modules.append({f"Modul {m.number}: {m.title}": items})
+        # Material writes navigation titles into the page as HTML: content titles are escaped here.
+        items += [{f"{render.unit_number(catalog, u)} {html.escape(u.title)}": unit_src(u.id)} for u in m.units]
+        modules.append({f"Modul {m.number}: {html.escape(m.title)}": items})
     return [
         {"Start": "index.md"},
         {"Module": modules},

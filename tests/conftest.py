@@ -26,3 +26,21 @@ def run_cli(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess
     """Run ``python -m handbook …`` as a user would; returns the finished process (text output)."""
     return subprocess.run([sys.executable, "-m", "handbook", *args], cwd=cwd, capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})})
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> Path:
+    """The real content built once per test session as `make build` does (PDFs and offline bundle included)."""
+    from handbook.build import build
+    out = tmp_path_factory.mktemp("real") / "site"
+    build(ROOT, out, pdfs=True, offline=True)
+    return out
+
+
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory) -> Path:
+    """The small valid fixture tree built once (no PDFs, no offline bundle)."""
+    from handbook.build import build
+    out = tmp_path_factory.mktemp("fixture") / "site"
+    build(VALID, out, pdfs=False, offline=False)
+    return out

@@ -96,7 +96,24 @@
     delete document.documentElement.dataset.druckausgabe;
   });
 
+  // Wide tables scroll sideways: make their scroll area reachable by keyboard and named (WCAG 2.1.1).
+  function setupScrollAreas(root) {
+    var used = {};
+    root.querySelectorAll(".md-typeset__scrollwrap").forEach(function (wrap, i) {
+      if (wrap.hasAttribute("tabindex")) return;
+      wrap.setAttribute("tabindex", "0");
+      wrap.setAttribute("role", "region");
+      var caption = wrap.querySelector("caption");
+      var heads = Array.prototype.map.call(wrap.querySelectorAll("thead th"), function (th) { return th.textContent.trim(); });
+      var label = caption ? caption.textContent.trim() : "Tabelle: " + (heads.join(", ") || String(i + 1));
+      if (used[label]) label += " (" + (i + 1) + ")";  // landmarks need unique names
+      used[label] = true;
+      wrap.setAttribute("aria-label", label);
+    });
+  }
+
   function init() {
+    setupScrollAreas(document);
     setupFinder(document);
     setupPrintBar(document);
   }

@@ -1,0 +1,571 @@
+"""``python -m handbook bench``: what a build costs as the handbook grows.
+
+For each size N a temporary content tree is generated: the five real modules, the real glossary, literature,
+vocabulary, handbook metadata and course pack, and N synthetic case studies (schema-valid, German filler text
+that passes the anonymisation check). Every step runs in a fresh child process, at least three times; the
+median is reported. Ratios are taken within the same run, so a noisy machine shifts both sides alike.
+
+Steps:
+
+* ``check_s`` – wall time of ``python -m handbook check`` (load, validate, anonymisation), process included;
+* ``site_s`` – :func:`handbook.build.build` with ``pdfs=False, offline=False``;
+* ``plain_s`` – the floor: the same pages, pre-rendered to plain Markdown, built by plain MkDocs with the same
+  theme, extensions and plugins minus macros and minus our hooks;
+* ``pdf_s`` – the handbook PDF (participants' edition); ``pack_s`` – one course pack PDF;
+* ``peak_rss_mb`` – the largest resident set of the site and PDF build processes (with their children);
+* ``serve_rebuild_s`` – ``mkdocs serve`` on the generated tree: time from editing one case-study YAML until the
+  served page shows the edit.
+
+Results go to ``bench/results.json``, the table and plot to ``docs/benchmark.md`` and ``docs/assets/benchmark.png``.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import random
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZES = (20, 200, 1000)
+RUNS = 3
+STEPS = ("check_s", "site_s", "plain_s", "pdf_s", "pack_s", "serve_rebuild_s")
+LABELS = {"check_s": "check", "site_s": "Website", "plain_s": "MkDocs ohne Makros/Hooks (Untergrenze)",
+          "pdf_s": "Handbuch-PDF", "pack_s": "Kurspaket-PDF", "serve_rebuild_s": "mkdocs serve: Neuaufbau"}
+SERVE_TIMEOUT = 900.0  # seconds for the first build of `mkdocs serve`; each rebuild gets the same bound
+
+
+# --- synthetic content ------------------------------------------------------------------------------------
+
+_ROLES = [
+    "Leitung des Kommunalen Integrationszentrums", "Sachgebiet Ordnung im Ordnungsamt", "Elternvertretung der Grundschule",
+    "Vorstand eines Sportvereins", "Quartiersmanagement", "Sozialarbeit einer Gemeinschaftsunterkunft",
+    "Hausverwaltung einer Wohnungsbaugesellschaft", "Anwohner:innen einer Siedlung", "Integrationsrat",
+    "Migrant:innenselbstorganisation", "Leitung einer Kindertagesstätte", "Bürgermeisteramt",
+    "Jugendamt", "Jobcenter, Teamleitung Leistung", "Ehrenamtliche Initiative", "Moscheegemeinde",
+    "Kirchengemeinde", "Schulleitung einer Gesamtschule", "Gleichstellungsbeauftragte", "Polizei, Bezirksdienst",
+    "Fraktion im Rat", "Wohlfahrtsverband, Migrationsberatung", "Jugendgruppe aus dem Viertel",
+    "Gewerbetreibende am Marktplatz", "Bäderbetrieb der Stadtwerke",
+]
+_INTERESTS = [
+    "Ruhe im Wohnumfeld, verlässliche Absprachen und eine Ansprechperson, die erreichbar ist",
+    "Gleicher Zugang zu Angeboten, Anerkennung der eigenen Arbeit und Beteiligung an Entscheidungen",
+    "Sicherheit der Kinder, klare Regeln und eine Schule, die alle Familien erreicht",
+    "Planbare Hallenzeiten, Erhalt der Mannschaften und Unterstützung durch die Verwaltung",
+    "Rechtssichere Verfahren, wenig öffentlicher Streit und eine tragfähige Lösung im Haushalt",
+    "Schutz vor Diskriminierung, Vertrauen in die Behörden und gehört zu werden",
+    "Ein gutes Verhältnis in der Nachbarschaft und Orte, an denen man sich ohne Ärger treffen kann",
+    "Fachliche Zuständigkeit, Sichtbarkeit der eigenen Stelle und klare Schnittstellen",
+]
+_POSITIONS = [
+    "Die Verwaltung muss jetzt handeln und Regeln durchsetzen.",
+    "Ohne die Betroffenen darf nichts entschieden werden.",
+    "Das Problem ist übertrieben und wird von außen angeheizt.",
+    "Die Zuständigkeit liegt eindeutig bei uns.",
+    "Wir wollen mitreden, bevor etwas beschlossen wird.",
+]
+_INTRO = [
+    "Seit einiger Zeit häuften sich im Viertel Beschwerden, die zunächst niemand ernst nahm.",
+    "Die Verwaltung hatte ein neues Angebot eingerichtet, ohne die Nachbarschaft vorher zu informieren.",
+    "In der Siedlung leben Familien, die seit Jahrzehnten dort wohnen, neben Menschen, die erst vor kurzem zugezogen sind.",
+    "Der Rat hatte beschlossen, die Mittel für die Integrationsarbeit neu zu verteilen, ohne die Träger einzubeziehen.",
+    "Die Schule meldete dem Jugendamt wiederholt Konflikte zwischen Elterngruppen auf dem Schulhof.",
+    "Beim Sportverein waren die Hallenzeiten knapp, und eine neue Mannschaft bat um Trainingszeiten am Abend.",
+    "Im Stadtteilzentrum trafen sich verschiedene Gruppen, deren Erwartungen an die Räume weit auseinandergingen.",
+    "Die Hausverwaltung reagierte auf Beschwerden über Müll und Lärm mit Aushängen in mehreren Sprachen.",
+    "Eine ehrenamtliche Initiative hatte über Jahre eine Hausaufgabenhilfe aufgebaut und fühlte sich nun übergangen.",
+    "Nach einem Bericht in der Lokalzeitung kursierten in sozialen Netzwerken Gerüchte über die neue Unterkunft.",
+    "Zwischen zwei Fachbereichen war ungeklärt, wer für die Beratung Neuzugewanderter zuständig ist.",
+    "Der Bäderbetrieb hatte die Badeordnung geändert, und die Änderung wurde sehr unterschiedlich verstanden.",
+]
+_COURSE = [
+    "Die ersten Gespräche fanden getrennt statt, und jede Seite erzählte eine andere Geschichte.",
+    "Im Fachausschuss wurde der Ton schärfer, und einzelne Aussagen machten in der Nachbarschaft die Runde.",
+    "Eine Gruppe von Anwohner:innen sammelte Unterschriften und verlangte eine Entscheidung binnen weniger Wochen.",
+    "Die Verwaltung antwortete mit einem Schreiben, das viele als belehrend empfanden.",
+    "Eine Versammlung im Gemeindesaal endete vorzeitig, nachdem mehrere Beteiligte den Raum verlassen hatten.",
+    "Der Integrationsrat forderte eine Entschuldigung und kündigte an, das Thema öffentlich zu machen.",
+    "Beide Seiten suchten Verbündete, und bald ging es mehr um Ansehen als um die eigentliche Frage.",
+    "Gerüchte über angebliche Absprachen hinter verschlossenen Türen verbreiteten sich schnell.",
+    "Die Fachkräfte vor Ort fühlten sich zwischen den Erwartungen der Leitung und der Nachbarschaft aufgerieben.",
+    "Als eine Veranstaltung abgesagt wurde, sahen sich die einen bestätigt und die anderen ausgeschlossen.",
+    "Nach einigen Wochen war kaum noch jemand bereit, mit der anderen Seite direkt zu sprechen.",
+    "Die Lokalpresse griff den Streit auf und stellte ihn als Gegensatz zweier Gruppen dar.",
+]
+_INTERVENTION = [
+    "Das Kommunale Integrationszentrum schlug eine moderierte Gesprächsrunde mit allen Beteiligten vor.",
+    "Zwei Konfliktmanager:innen führten zunächst Einzelgespräche, um Interessen und Befürchtungen zu verstehen.",
+    "Eine externe Moderatorin half, gemeinsame Regeln für die Nutzung der Räume zu vereinbaren.",
+    "Die Verwaltung richtete eine feste Ansprechperson ein und veröffentlichte regelmäßig den Stand der Dinge.",
+    "In einem Workshop erarbeiteten die Beteiligten eine Landkarte der Akteure und ihrer Beziehungen.",
+    "Sprachmittler:innen sorgten dafür, dass alle Familien die Einladung und die Ergebnisse verstanden.",
+    "Eine Vereinbarung hielt fest, wer bei neuen Beschwerden wen informiert und bis wann geantwortet wird.",
+    "Die Leitung entschuldigte sich für die fehlende Information und erklärte die Gründe der Entscheidung.",
+    "Eine Probephase von drei Monaten mit gemeinsamer Auswertung nahm den Druck aus der Grundsatzfrage.",
+    "Der Fachbereich bildete eine kleine Arbeitsgruppe, in der auch Vertreter:innen der Nachbarschaft mitwirkten.",
+]
+_RESULT = [
+    "Die Beschwerden gingen deutlich zurück, auch wenn nicht alle Beteiligten zufrieden waren.",
+    "Die Vereinbarung wird bis heute eingehalten und einmal im Jahr gemeinsam überprüft.",
+    "Das Verhältnis zwischen den Gruppen blieb angespannt, aber es gibt wieder verlässliche Gesprächskanäle.",
+    "Die Verwaltung übernahm das Vorgehen als Beispiel für ähnliche Anfragen.",
+    "Ein Teil der Ehrenamtlichen zog sich zurück, andere engagieren sich seither in der neuen Arbeitsgruppe.",
+    "Die Schule hat eine feste Sprechstunde für Eltern eingerichtet, die gut angenommen wird.",
+    "Der Streit um die Zuständigkeit wurde beigelegt; die Kooperation im Alltag bleibt eine Daueraufgabe.",
+]
+_LESSONS = [
+    "Frühe Information der Nachbarschaft verhindert, dass Gerüchte die Deutung übernehmen.",
+    "Getrennte Vorgespräche helfen, Positionen von Interessen zu unterscheiden.",
+    "Eine feste Ansprechperson schafft Vertrauen, wenn sie erreichbar ist und Zusagen einhält.",
+    "Wer selbst Partei ist, kann nicht vermitteln; dafür braucht es eine externe Option.",
+    "Gesichtswahrende Schritte sind nötig, bevor über Inhalte verhandelt werden kann.",
+    "Sprachmittlung ist keine Nebensache, sondern Voraussetzung für Beteiligung.",
+]
+_QUESTIONS = [
+    "Welche Interessen stehen hinter den öffentlich vertretenen Positionen?",
+    "An welcher Stelle hätte der Konflikt früher bearbeitet werden können?",
+    "Welche Eskalationsstufe erreicht der Konflikt, und woran erkennen Sie das?",
+    "Wen hätten Sie zusätzlich beteiligt, und warum?",
+    "Welche Rolle spielt die Verwaltung in diesem Fall, und welche könnte sie spielen?",
+]
+_SUBJECTS = ["Hallenzeiten", "den Speiseplan der Kita", "die Nutzung des Stadtteilzentrums", "Müll im Innenhof",
+             "Lärm am Abend", "die neue Unterkunft", "die Beratung im Jobcenter", "die Badeordnung", "Parkplätze",
+             "die Hausaufgabenhilfe", "die Zuständigkeit für Neuzugewanderte", "ein Fest auf dem Marktplatz"]
+_REGIONS = ["ländlich geprägt", "Ballungsraum", "ehemalige Industrieregion", "Umland einer Großstadt",
+            "Grenzregion", "Mittelgebirgsraum"]
+
+
+def _paragraphs(rng: random.Random, pool: list[str], links: list[str]) -> str:
+    paras = []
+    for _ in range(rng.randint(1, 2)):
+        sentences = rng.sample(pool, rng.randint(4, min(7, len(pool))))
+        if links and rng.random() < 0.5:
+            term = rng.choice(links)
+            sentences.append(f"Dabei half der Blick auf [[{term}]].")
+        paras.append(" ".join(sentences))
+    return "\n\n".join(paras)
+
+
+def _block(text: str) -> str:
+    return "|\n" + "\n".join(("  " + line) if line else "" for line in text.split("\n")) + "\n"
+
+
+def _q(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid double-quoted YAML scalar
+
+
+def case_yaml(i: int, rng: random.Random, vocab: dict, terms: list[str]) -> tuple[str, str]:
+    """One synthetic case study: (id, YAML text)."""
+    cid = f"f-bench-{i:04d}"
+    stage = rng.randint(1, 7)
+    topics = rng.sample(vocab["themen"], rng.randint(1, 2))
+    actors = []
+    for role in rng.sample(_ROLES, rng.randint(3, 5)):
+        actors.append(f"  - rolle: {_q(role)}\n    interessen: {_q(rng.choice(_INTERESTS))}\n")
+        if rng.random() < 0.5:
+            actors[-1] += f"    position: {_q(rng.choice(_POSITIONS))}\n"
+    modules = sorted(rng.sample(["m1", "m2", "m3", "m4", "m5"], rng.randint(1, 2)))
+    text = (
+        f"id: {cid}\n"
+        f"titel: {_q(f'Streit um {rng.choice(_SUBJECTS)} (Beispielfall {i})')}\n"
+        f"herkunft: zusammengesetzt\n"
+        f"kommune:\n  typ: {rng.choice(vocab['kommunetypen'])}\n  region: {_q(rng.choice(_REGIONS))}\n"
+        f"zeitraum: \"{rng.randint(2015, 2025)}\"\n"
+        f"konstellation: {rng.choice(vocab['konstellationen'])}\n"
+        f"themen: [{', '.join(topics)}]\n"
+        f"eskalationsstufe: {stage}\n"
+        f"akteure:\n{''.join(actors)}"
+        f"ausgangslage: {_block(_paragraphs(rng, _INTRO, terms))}"
+        f"verlauf: {_block(_paragraphs(rng, _COURSE, terms))}"
+        f"intervention: {_block(_paragraphs(rng, _INTERVENTION, terms))}"
+        f"ergebnis: {_block(_paragraphs(rng, _RESULT, []))}"
+        f"lernerfahrungen:\n" + "".join(f"  - {_q(s)}\n" for s in rng.sample(_LESSONS, 3))
+        + "reflexionsfragen:\n" + "".join(f"  - {_q(s)}\n" for s in rng.sample(_QUESTIONS, 3))
+        + f"module: [{', '.join(modules)}]\n"
+        "anonymisierung:\n"
+        "  verfahren: Synthetischer Benchmark-Fall aus Textbausteinen; keine reale Situation.\n"
+        "  geprueft_von: Benchmark-Generator\n"
+        "  geprueft_am: 2026-01-01\n"
+        "  freigegeben: true\n"
+    )
+    return cid, text
+
+
+def generate(dest: Path, n: int, *, seed: int = 8) -> Path:
+    """A content tree at ``dest``: the real modules and single files, the real packs, N synthetic cases."""
+    import yaml
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in ("handbuch.yml", "glossar.yml", "literatur.yml", "vokabular.yml"):
+        shutil.copy2(ROOT / name, dest / name)
+    for folder in ("modules", "course_packs"):
+        if (ROOT / folder).is_dir():
+            shutil.copytree(ROOT / folder, dest / folder, dirs_exist_ok=True)
+    vocab_doc = yaml.safe_load((ROOT / "vokabular.yml").read_text(encoding="utf-8"))
+    vocab = {key: [item["id"] for item in vocab_doc[key]] for key in ("themen", "konstellationen", "kommunetypen")}
+    glossary = yaml.safe_load((ROOT / "glossar.yml").read_text(encoding="utf-8"))
+    terms = [t["id"] for t in glossary["begriffe"]]
+    cases = dest / "case_studies"
+    cases.mkdir(exist_ok=True)
+    rng = random.Random(seed)
+    for i in range(1, n + 1):
+        cid, text = case_yaml(i, rng, vocab, terms)
+        (cases / f"{cid}.yml").write_text(text, encoding="utf-8")
+    return dest
+
+
+# --- child processes --------------------------------------------------------------------------------------
+
+_CAPTURE_HOOK = '''
+"""Benchmark only: after every other plugin and hook, keep the final Markdown of each page and the config."""
+import json, os
+from pathlib import Path
+from mkdocs.plugins import event_priority
+
+OUT = Path(os.environ["KOKO_BENCH_PLAIN"])
+
+
+@event_priority(-100)
+def on_config(config):
+    keep = {k: config[k] for k in ("site_name", "site_description", "copyright", "nav")}
+    keep["extra"] = dict(config.extra)
+    (OUT / "config.json").write_text(json.dumps(keep, ensure_ascii=False, default=str), encoding="utf-8")
+    return config
+
+
+@event_priority(-100)
+def on_page_markdown(markdown, page, config, files):
+    target = OUT / "docs" / page.file.src_uri
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(markdown, encoding="utf-8")
+    return markdown
+'''
+
+
+def _prepare_plain(root: Path, work: Path) -> Path:
+    """Pre-render every page (macros expanded, generated pages written out) and write a plain mkdocs.yml."""
+    import yaml
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.utils.yaml import yaml_load
+
+    from . import site
+    from .loader import load
+
+    plain = work / "plain"
+    if plain.exists():
+        shutil.rmtree(plain)
+    (plain / "docs").mkdir(parents=True)
+    hook = work / "capture_hook.py"
+    hook.write_text(_CAPTURE_HOOK, encoding="utf-8")
+    os.environ["KOKO_BENCH_PLAIN"] = str(plain)
+    os.environ["KOKO_OFFLINE"] = "false"
+    site.hand_over(load(root), None)
+    try:
+        config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(work / "capture-site"),
+                             hooks=[str(ROOT / "handbook" / "mkdocs_hooks.py"), str(hook)])
+        mkdocs_build(config)
+    finally:
+        site.hand_over(None, None)  # type: ignore[arg-type]
+    shutil.rmtree(work / "capture-site", ignore_errors=True)
+    # Static files of docs/ (stylesheets, scripts, images) as they are.
+    for path in (ROOT / "docs").rglob("*"):
+        if path.is_file() and path.suffix != ".md":
+            target = plain / "docs" / path.relative_to(ROOT / "docs")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
+    captured = json.loads((plain / "config.json").read_text(encoding="utf-8"))
+    with open(ROOT / "mkdocs.yml", encoding="utf-8") as f:
+        cfg = yaml_load(f)
+    cfg.pop("hooks", None)
+    cfg.pop("watch", None)
+    cfg["plugins"] = [p for p in cfg["plugins"] if not (p == "macros" or (isinstance(p, dict) and "macros" in p))]
+    cfg["docs_dir"] = str(plain / "docs")
+    cfg["theme"]["custom_dir"] = str(ROOT / cfg["theme"]["custom_dir"])
+    cfg.update({k: captured[k] for k in ("site_name", "site_description", "copyright", "nav")})
+    cfg["extra"] = captured["extra"]
+    config_file = plain / "mkdocs.yml"
+    config_file.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return config_file
+
+
+def _child(argv: list[str]) -> int:
+    """One measured step in a fresh process. Prints ``{"s": seconds}`` as its last line."""
+    step, root, out = argv[0], Path(argv[1]), Path(argv[2])
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    if step in ("site", "plain"):
+        # The same modules are imported before the clock starts on both sides; what MkDocs imports later
+        # (theme, plugins, extensions) is imported inside the clock on both sides.
+        import mkdocs.commands.build  # noqa: F401
+        import mkdocs.config  # noqa: F401
+    if step == "site":
+        from .build import build
+        start = time.perf_counter()
+        build(root, out, pdfs=False, offline=False)
+    elif step == "plain":
+        import logging
+
+        from mkdocs.commands.build import build as mkdocs_build
+        from mkdocs.config import load_config
+        logging.getLogger("mkdocs").setLevel(logging.WARNING)
+        start = time.perf_counter()
+        mkdocs_build(load_config(str(root), site_dir=str(out), strict=True))
+    elif step in ("pdf", "pack"):
+        from . import pdf
+        from .loader import load
+        catalog = load(root)
+        start = time.perf_counter()
+        if step == "pdf":
+            pdf.build_handbook(catalog, "teilnehmende", out)
+        else:
+            pdf.build_pack(catalog, catalog.packs[0], "pdf", out)
+    elif step == "prepare-plain":
+        start = time.perf_counter()
+        print(_prepare_plain(root, out))
+    else:
+        raise SystemExit(f"unbekannter Schritt: {step}")
+    print(json.dumps({"s": time.perf_counter() - start}))
+    return 0
+
+
+def _run(cmd: list[str], *, env: dict | None = None, timeout: float = 3600) -> tuple[float, float, str]:
+    """Run a child; returns (wall seconds, peak RSS in MiB of it and its children, stdout)."""
+    start = time.perf_counter()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=err, env={**os.environ, **(env or {})})
+        deadline = start + timeout
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                proc.kill()
+                pid, status, usage = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.01)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace")
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, cmd))} ist fehlgeschlagen ({proc.returncode}):\n{stderr[-3000:]}")
+    return wall, usage.ru_maxrss / 1024, stdout
+
+
+def _step(step: str, root: Path, out: Path) -> tuple[float, float]:
+    _, rss, stdout = _run([sys.executable, "-m", "handbook.bench", step, str(root), str(out)])
+    return json.loads(stdout.strip().splitlines()[-1])["s"], rss
+
+
+# --- mkdocs serve -----------------------------------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            return r.read().decode("utf-8", "replace")
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+def serve_rebuild(root: Path, runs: int = RUNS) -> float:
+    """Median time from editing one case-study YAML until `mkdocs serve` serves the changed page."""
+    port = _free_port()
+    case = sorted((root / "case_studies").glob("*.yml"))[0]
+    url = f"http://127.0.0.1:{port}/fallstudien/{case.stem}/"
+    original = case.read_text(encoding="utf-8")
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-f", str(ROOT / "mkdocs.yml"), "-a", f"127.0.0.1:{port}",
+         "-w", str(root / "case_studies")],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        env={**os.environ, "KOKO_CONTENT_ROOT": str(root), "NO_MKDOCS_2_WARNING": "1"})
+    times = []
+    try:
+        deadline = time.monotonic() + SERVE_TIMEOUT
+        while _fetch(url) is None:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                raise RuntimeError("mkdocs serve ist nicht gestartet:\n" + log.read().decode("utf-8", "replace")[-3000:])
+            time.sleep(0.2)
+        time.sleep(1.0)  # let the watcher settle after the first build
+        for k in range(runs):
+            marker = f"Bench-Markierung {k} {time.time_ns()}"
+            edited = original.replace("titel: \"", f"titel: \"{marker} ", 1)
+            start = time.monotonic()
+            case.write_text(edited, encoding="utf-8")
+            while marker not in (_fetch(url) or ""):
+                if proc.poll() is not None or time.monotonic() - start > SERVE_TIMEOUT:
+                    raise RuntimeError("mkdocs serve hat die Änderung nicht übernommen")
+                time.sleep(0.05)
+            times.append(time.monotonic() - start)
+            time.sleep(1.0)
+    finally:
+        case.write_text(original, encoding="utf-8")
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+    return statistics.median(times)
+
+
+# --- the benchmark ----------------------------------------------------------------------------------------
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def measure(n: int, runs: int, work: Path) -> dict:
+    root = generate(work / f"content-{n}", n)
+    _say(f"N = {n}: Inhalte erzeugt in {root}")
+    out = work / f"out-{n}"
+    out.mkdir(exist_ok=True)
+    _, _, stdout = _run([sys.executable, "-m", "handbook.bench", "prepare-plain", str(root), str(work)])
+    plain_config = Path(stdout.strip().splitlines()[-2])
+    samples: dict[str, list[float]] = {k: [] for k in ("check_s", "site_s", "plain_s", "pdf_s", "pack_s")}
+    peak = 0.0
+    for r in range(runs):
+        wall, _, _ = _run([sys.executable, "-m", "handbook", "--root", str(root), "check"])
+        samples["check_s"].append(wall)
+        s, rss = _step("site", root, out / "site")
+        samples["site_s"].append(s)
+        peak = max(peak, rss)
+        s, _ = _step("plain", plain_config, out / "plain")
+        samples["plain_s"].append(s)
+        s, rss = _step("pdf", root, out / "handbuch.pdf")
+        samples["pdf_s"].append(s)
+        peak = max(peak, rss)
+        s, rss = _step("pack", root, out / "kurspaket.pdf")
+        samples["pack_s"].append(s)
+        peak = max(peak, rss)
+        _say(f"N = {n}, Lauf {r + 1}/{runs}: " + ", ".join(f"{k} {v[-1]:.2f}" for k, v in samples.items())
+             + f", Spitze {peak:.0f} MiB")
+    row = {"n": n, **{k: round(statistics.median(v), 3) for k, v in samples.items()}}
+    row["site_ratio"] = round(row["site_s"] / row["plain_s"], 3)
+    row["peak_rss_mb"] = round(peak, 1)
+    row["serve_rebuild_s"] = round(serve_rebuild(root, runs), 3)
+    ordered = ("n", "check_s", "site_s", "plain_s", "site_ratio", "pdf_s", "pack_s", "peak_rss_mb", "serve_rebuild_s")
+    return {k: row[k] for k in ordered}
+
+
+def _machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024 ** 3
+    return f"{cpu}, {os.cpu_count()} Kerne, {mem:.0f} GiB RAM, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+
+
+def write_report(results: dict, md: Path, png: Path) -> None:
+    """The maintainers' page: a table and a plot (time against N, log scale, one line per step)."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    runs = sorted(results["runs"], key=lambda r: r["n"])
+    ns = [r["n"] for r in runs]
+    fig, ax = plt.subplots(figsize=(8, 5), dpi=100)
+    for key in STEPS:
+        ax.plot(ns, [r[key] for r in runs], marker="o", label=LABELS[key])
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xticks(ns, [str(n) for n in ns])
+    ax.set_xlabel("Fallstudien (N)")
+    ax.set_ylabel("Zeit in Sekunden (Median)")
+    ax.set_title("Was ein Build kostet")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    png.parent.mkdir(parents=True, exist_ok=True)
+    metadata = {"Software": None, "Creation Time": None}  # the same numbers give the same bytes
+    fig.savefig(png, metadata=metadata)
+    plt.close(fig)
+
+    def num(x: float, digits: int = 2) -> str:
+        return f"{x:.{digits}f}".replace(".", ",")
+
+    rows = ["| N | check | Website | Untergrenze | Verhältnis | Handbuch-PDF | Kurspaket-PDF | Spitze RSS | serve-Neuaufbau |",
+            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for r in runs:
+        rows.append(f"| {r['n']} | {num(r['check_s'])} s | {num(r['site_s'])} s | {num(r['plain_s'])} s | "
+                    f"{num(r['site_ratio'])} | {num(r['pdf_s'])} s | {num(r['pack_s'])} s | "
+                    f"{num(r['peak_rss_mb'], 0)} MiB | {num(r['serve_rebuild_s'])} s |")
+    md.write_text(
+        "---\nrender_macros: false\nsearch:\n  exclude: true\n---\n\n"
+        "# Benchmark\n\n"
+        "Was ein Build kostet, wenn das Handbuch wächst: die fünf echten Module und N erzeugte, gültige "
+        "Fallstudien. Jeder Wert ist der Median aus mehreren Läufen in frischen Prozessen. Neu messen mit "
+        "`make bench`; die Rohdaten stehen in `bench/results.json`.\n\n"
+        f"Gemessen am {results['date']} auf: {results['machine']}.\n\n"
+        + "\n".join(rows) + "\n\n"
+        "![Zeit gegen Anzahl der Fallstudien, logarithmische Achsen, eine Linie je Schritt]"
+        "(assets/benchmark.png)\n\n"
+        "## Was gemessen wird\n\n"
+        "- **check**: `python -m handbook check` als ganzer Prozess (Laden, Schemaprüfung, Anonymisierung).\n"
+        "- **Website**: `handbook.build.build(…, pdfs=False, offline=False)`.\n"
+        "- **Untergrenze**: dieselben Seiten, vorab zu reinem Markdown gerendert, gebaut von MkDocs mit "
+        "demselben Theme und denselben Erweiterungen, ohne Makros und ohne unsere Hooks. "
+        "**Verhältnis** = Website / Untergrenze (Ziel bei N = 1000: höchstens 1,10).\n"
+        "- **Handbuch-PDF**: Ausgabe für Teilnehmende; **Kurspaket-PDF**: das erste Kurspaket.\n"
+        "- **Spitze RSS**: größter Arbeitsspeicher der Prozesse für Website und PDFs (mit Kindprozessen).\n"
+        "- **serve-Neuaufbau**: `mkdocs serve` läuft; eine Fallstudie wird geändert; gemessen wird, bis die "
+        "ausgelieferte Seite die Änderung zeigt.\n\n"
+        "Ziele bei N = 1000: Website ≤ 1,10 × Untergrenze, Handbuch-PDF < 30 s, check < 1,5 s, "
+        "Spitze < 1 GiB.\n",
+        encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m handbook bench", description="Benchmark der Builds bei wachsendem Handbuch.")
+    p.add_argument("--sizes", default=",".join(map(str, SIZES)), help="Anzahlen der Fallstudien, z. B. 20,200,1000")
+    p.add_argument("--runs", type=int, default=RUNS, help="Läufe je Schritt (Median; mindestens 3 für die Ergebnisse)")
+    p.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json", help="Ergebnisdatei")
+    p.add_argument("--keep", action="store_true", help="erzeugte Inhalte und Ausgaben nicht löschen")
+    args = p.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    work = Path(tempfile.mkdtemp(prefix="koko-bench-"))
+    try:
+        runs = []
+        for n in sizes:
+            runs.append(measure(n, max(1, args.runs), work))
+            _say("  " + json.dumps(runs[-1], ensure_ascii=False))
+    finally:
+        if args.keep:
+            _say(f"Arbeitsordner: {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    results = {"runs": runs, "machine": _machine(), "date": dt.date.today().isoformat()}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    write_report(results, ROOT / "docs" / "benchmark.md", ROOT / "docs" / "assets" / "benchmark.png")
+    _say(f"Ergebnisse: {args.out}, docs/benchmark.md, docs/assets/benchmark.png")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_child(sys.argv[1:]))
