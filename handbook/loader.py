@@ -373,6 +373,7 @@ def _anonymity_texts(d: dict) -> list[tuple[tuple, str]]:
     paths += [("akteure", i, k) for i, a in enumerate(d["akteure"]) for k in ("rolle", "interessen", "position") if k in a]
     paths += [("lernerfahrungen", i) for i in range(len(d["lernerfahrungen"]))]
     paths += [("reflexionsfragen", i) for i in range(len(d["reflexionsfragen"]))]
+    paths += [("anonymisierung", "verfahren"), ("anonymisierung", "geprueft_von")]  # published under every case
     texts = []
     for path in paths:
         text = d
@@ -391,9 +392,12 @@ def _check_anonymity(ctx: _Context, doc: Document, case: CaseStudy, found: list 
     exceptions = case.anonymisation.exceptions
     used = [False] * len(exceptions)
     for (path, text), findings in zip(texts, found):
+        folded = text.casefold()
+        # An exception covers a finding only where its own text stands around that finding.
+        spans = [(i, m.start(), m.end()) for i, x in enumerate(exceptions)
+                 for m in re.finditer(re.escape(x.text.casefold()), folded)] if findings else []
         for f in findings:
-            hit = next((i for i, x in enumerate(exceptions) if x.text.casefold() in f.text.casefold()
-                        or f.text.casefold() in x.text.casefold()), None)
+            hit = next((i for i, a, b in spans if a <= f.start and f.end <= b), None)
             if hit is not None:
                 used[hit] = True
                 continue

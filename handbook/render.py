@@ -19,7 +19,7 @@ _SAFE_SCHEMES = ("http://", "https://", "mailto:", "#", "/", "./", "../")
 _CODE = re.compile(r"(```.*?```|~~~.*?~~~|`[^`\n]+`)", re.S)
 _INLINE_LINK = re.compile(r"(?<!!)\[([^\]\n]*)\]\(\s*([^)\s]*)[^)]*\)")
 _REF_DEF = re.compile(r"^(\s{0,3})\[([^\]\n]+)\]:", re.M)
-_HEADING = re.compile(r"^(#{1,6})(?=\s)", re.M)
+_HEADING = re.compile(r"^(#{1,6})(?=\s|$)", re.M)
 _PLAIN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
 
 
@@ -54,6 +54,8 @@ def _escape_chunk(text: str, ctx: Context) -> str:
     # underlined (setext) headings become "#" headings, so that shift_headings puts them at the right level
     text = _SETEXT.sub(lambda m: ("# " if m.group(2)[0] == "=" else "## ") + m.group(1).strip(), text)
     text = text.replace("![", "!\\[")  # images come only from the `abbildungen` field, with alt text
+    # Python-Markdown reads "#Hashtag" at a line start as a heading; only "# " (with a space) is one.
+    text = re.sub(r"(?m)^(\s{0,3})#(?=[^#\s])", r"\1\\#", text)
     if ctx.target == "print":
         # pandoc would read these as citations, maths or raw TeX; in content they are plain characters.
         text = re.sub(r"([@$])", r"\\\1", text)
@@ -112,13 +114,15 @@ def plain(text: str, ctx: Context | None = None, catalog: Catalog | None = None)
     text = text.replace("&", "&amp;").replace("<", "&lt;")
     text = _PLAIN_SPECIAL.sub(r"\\\1", text)
     if ctx is not None and ctx.target == "print":
-        text = re.sub(r"([@$])", r"\\\1", text)
-    return " ".join(text.split())
+        text = re.sub(r"([@$^])", r"\\\1", text)  # citations, maths, superscript to pandoc
+    text = " ".join(text.split())
+    # at the start of a line these would begin a quote or a (nested) list: "> …", "- …", "+ …", "1. …"
+    return re.sub(r"^(\d+)([.)])", r"\1\\\2", re.sub(r"^([>+-])", r"\\\1", text))
 
 
 def cell(text: str, ctx: Context | None = None) -> str:
-    """Plain text for a pipe-table cell."""
-    return plain(text, ctx).replace("|", "\\|")
+    """Plain text for a pipe-table cell (plain() escapes "|" already; escaping it twice would split the cell)."""
+    return plain(text, ctx)
 
 
 def shift_headings(md: str, level: int) -> str:

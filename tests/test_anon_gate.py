@@ -62,3 +62,16 @@ def test_shipped_content_passes_the_gate():
     proc = run_cli("anon")
     assert proc.returncode == 0, proc.stdout
     assert proc.stdout.strip().startswith("Keine Anonymisierungsfunde in ")
+
+
+def test_an_exception_covers_only_its_own_occurrence(tree):
+    edit(tree, CASE, "Eine Ausgangslage ohne Namen.", "Das Gesundheitsministerium in Düsseldorf schrieb. Später kam Hilfe aus Düsseldorf.")
+    edit(tree, CASE, "  freigegeben: true", "  freigegeben: true\n  ausnahmen:\n    - text: Gesundheitsministerium in Düsseldorf\n"
+                                              "      begruendung: Sitz der Landesregierung, kein Fallort")
+    found = findings(tree)
+    assert len(found) == 1 and found[0].startswith("case_studies/f-muell.yml:16:74: Anonymisierung: Ortsname 'Düsseldorf'")
+
+
+def test_the_published_anonymisation_note_is_scanned_too(tree):
+    edit(tree, CASE, "verfahren: Mehrere Situationen zusammengeführt.", "verfahren: Fälle aus Gelsenkirchen zusammengeführt.")
+    assert [f.split(": ")[0] for f in findings(tree)] == ["case_studies/f-muell.yml:27:24"]
