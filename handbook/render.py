@@ -20,7 +20,7 @@ _CODE = re.compile(r"(```.*?```|~~~.*?~~~|`[^`\n]+`)", re.S)
 _INLINE_LINK = re.compile(r"(?<!!)\[([^\]\n]*)\]\(\s*([^)\s]*)[^)]*\)")
 _REF_DEF = re.compile(r"^(\s{0,3})\[([^\]\n]+)\]:", re.M)
 _HEADING = re.compile(r"^(#{1,6})(?=\s|$)", re.M)
-_PLAIN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+_PLAIN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|])")  # what Python-Markdown (with tables) can escape
 
 
 @dataclass
@@ -45,7 +45,8 @@ class Context:
 # --- escaping ---------------------------------------------------------------------------------------------
 
 _HASH_WORD = re.compile(r"^( {0,3})(#+)(?=[^\s#])", re.M)  # "#set …": a heading to Python-Markdown, text to pandoc
-_SETEXT = re.compile(r"(?:\A|(?<=\n\n))(?! {4})([^\n]*\S[^\n]*)\n {0,3}(=+|-+)[ \t]*(?=\n|\Z)")
+# (?=[^\n]*\S)[^\n]+ rather than [^\n]*\S[^\n]*: the same lines, without quadratic backtracking on every paragraph
+_SETEXT = re.compile(r"(?:\A|(?<=\n\n))(?! {4})(?=[^\n]*\S)([^\n]+)\n {0,3}(=+|-+)[ \t]*(?=\n|\Z)")
 
 
 def _escape_chunk(text: str, ctx: Context) -> str:
@@ -114,7 +115,7 @@ def plain(text: str, ctx: Context | None = None, catalog: Catalog | None = None)
     text = text.replace("&", "&amp;").replace("<", "&lt;")
     text = _PLAIN_SPECIAL.sub(r"\\\1", text)
     if ctx is not None and ctx.target == "print":
-        text = re.sub(r"([@$^])", r"\\\1", text)  # citations, maths, superscript to pandoc
+        text = re.sub(r"([@$^~])", r"\\\1", text)  # citations, maths, super-/subscript, strikeout to pandoc
     text = " ".join(text.split())
     # at the start of a line these would begin a quote or a (nested) list: "> …", "- …", "+ …", "1. …"
     return re.sub(r"^(\d+)([.)])", r"\1\\\2", re.sub(r"^([>+-])", r"\\\1", text))

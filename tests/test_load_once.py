@@ -32,3 +32,34 @@ def test_mkdocs_on_its_own_reads_each_content_file_once(tmp_path: Path, monkeypa
     before = parse.READ_COUNT
     build(load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "site"), strict=True))
     assert parse.READ_COUNT - before == len(content_files(VALID))
+
+
+def test_anonymisation_scan_in_a_second_process_reports_the_same(tmp_path: Path, monkeypatch):
+    """From 100 case files on, the scan runs beside the parsing; the findings must not change."""
+    import pytest
+
+    from handbook import ContentError, loader
+    from handbook.bench import generate
+
+    root = generate(tmp_path / "tree", 120)
+    case = root / "case_studies" / "f-bench-0042.yml"
+    case.write_text(case.read_text(encoding="utf-8").replace(
+        "verlauf: |\n  ", "verlauf: |\n  In Gelsenkirchen rief Frau Yilmaz am 3.3.2022 unter 0201 123456 an. "), encoding="utf-8")
+
+    def problems() -> list[str]:
+        with pytest.raises(ContentError) as info:
+            loader.load(root)
+        return [str(p) for p in info.value.problems]
+
+    got = []
+    real_results = loader._ParallelScan.results
+    monkeypatch.setattr(loader._ParallelScan, "results", lambda self: got.append(real_results(self)) or got[-1])
+    parallel = problems()
+    assert len(got) == 1 and len(got[0]) == 120  # the worker really scanned every case
+    started = []
+    monkeypatch.setattr(loader._ParallelScan, "MIN_CASES", 10**9)
+    monkeypatch.setattr(loader._ParallelScan, "__init__", lambda self: started.append(self))
+    serial = problems()
+    assert not started
+    assert parallel == serial
+    assert len(parallel) == 4 and all("f-bench-0042.yml" in p for p in parallel)

@@ -112,7 +112,16 @@
     });
   }
 
+  // At tablet width Material repeats the table of contents inside the navigation drawer, under the same
+  // name as the sidebar copy; landmarks need distinct names (axe: landmark-unique).
+  function nameDrawerToc(root) {
+    root.querySelectorAll(".md-nav--primary .md-nav--secondary").forEach(function (nav) {
+      nav.setAttribute("aria-label", "Inhaltsverzeichnis in der Navigation");
+    });
+  }
+
   function init() {
+    nameDrawerToc(document);
     setupScrollAreas(document);
     setupFinder(document);
     setupPrintBar(document);

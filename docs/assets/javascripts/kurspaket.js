@@ -546,7 +546,8 @@
     }
     var result = fromPack(pack, this.data);
     if (!result.state) {
-      this.showNotes(sourceLabel + " enthält kein Kurspaket.", result.notes);
+      this.showNotes(sourceLabel + " enthält kein Kurspaket; das bisherige Paket bleibt unverändert.", result.notes);
+      this.renderAll(true);
       return;
     }
     this.state = result.state;
