@@ -6,9 +6,11 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-APT_PACKAGES := chromium fonts-dejavu-core poppler-utils default-jre-headless
+# Fonts the PDFs fall back to (DejaVu for Greek, Cyrillic, Hebrew, Arabic; Noto Color Emoji for emoji).
+BUILD_APT := fonts-dejavu-core fonts-noto-color-emoji
+TEST_APT := chromium poppler-utils default-jre-headless
 
-.PHONY: build test serve check bench lock system-deps clean
+.PHONY: build test serve check bench lock build-deps test-deps clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,22 +22,29 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Debian packages the browser, PDF and HTML-validity tests use. Installed only where missing.
-system-deps:
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+# Debian packages, installed only where missing: fonts for the PDFs (build), browser, PDF tools and Java (tests).
+define apt_install
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installiere Systempakete:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
+endef
+
+build-deps:
+	$(call apt_install,$(BUILD_APT))
+
+test-deps: build-deps
+	$(call apt_install,$(TEST_APT))
 
 check: $(STAMP)
 	$(PY) -m handbook check
 
-build: $(STAMP)
+build: $(STAMP) node_modules/.installed build-deps
 	$(PY) -m handbook build
 
-test: $(STAMP) node_modules/.installed system-deps
+test: $(STAMP) node_modules/.installed test-deps
 	$(PY) -m pytest
 
 serve: $(STAMP)

@@ -595,3 +595,27 @@ def load_pack(catalog: Catalog, path: Path | str) -> CoursePack:
     if ctx.problems:
         raise ContentError(ctx.problems)
     return pack
+
+
+def locate_text(root: Path | str, needle: str, message: str, code: str) -> list[Problem]:
+    """Every place in the content files where ``needle`` stands, as problems with ``message``.
+
+    For mistakes found only later, by a renderer (e.g. a character no print font has): the author still
+    gets path:line:column. Used on the error path only.
+    """
+    root = Path(root)
+    problems = []
+    for rel in content_files(root):
+        text, _ = _decode_for_search(root / rel, rel)
+        for lineno, line in enumerate(text.split("\n"), 1):
+            col = line.find(needle)
+            while col >= 0:
+                problems.append(Problem(rel, lineno, col + 1, message, code))
+                col = line.find(needle, col + 1)
+    return problems
+
+
+def _decode_for_search(path: Path, rel: str) -> tuple[str, list]:
+    from .parse import decode
+    text, problems = decode(rel, path.read_bytes())
+    return text or "", problems

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from . import render
-from .errors import BuildError
+from .errors import BuildError, ContentError
 from .loader import LINK
 from .model import Catalog, CoursePack, Module, Unit, german_date, hhmm
 
@@ -305,6 +305,9 @@ def typst_source(catalog: Catalog, doc: Document, tmp: Path) -> str:
     return TYPST_TEMPLATE.read_text(encoding="utf-8") + "\n" + call + body
 
 
+_MISSING_GLYPH = re.compile(r'the text `"(.+?)"` could not be displayed')
+
+
 def _typst_error(name: str, exc: Exception, source_path: Path | None) -> BuildError:
     message = getattr(exc, "message", None) or str(exc).splitlines()[0]
     hints = getattr(exc, "hints", None) or []
@@ -331,6 +334,16 @@ def compile_pdf(catalog: Catalog, doc: Document, out: Path) -> Path:
             pdf = typst.compile(source.encode("utf-8"), root=str(catalog.root), pdf_standards=[PDF_STANDARD],
                                 timestamp=timestamp(catalog))
     except Exception as exc:  # typst.TypstError, and anything the binding raises
+        missing = _MISSING_GLYPH.search(getattr(exc, "message", None) or str(exc))
+        if missing:
+            # A character no print font has: point the author at every place it stands in the content.
+            char = missing.group(1)
+            from .loader import locate_text
+            names = ", ".join(f"U+{ord(c):04X}" for c in char)
+            problems = locate_text(catalog.root, char, f"das Zeichen '{char}' ({names}) kann im PDF nicht gedruckt werden – "
+                                   "keine der Druckschriften enthält es; bitte ersetzen oder umschreiben", "pdf.glyph")
+            if problems:
+                raise ContentError(problems) from None
         debug = Path(tempfile.gettempdir()) / f"koko-{Path(doc.name).stem}.typ"
         try:
             debug.write_text(source, encoding="utf-8")

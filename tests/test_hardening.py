@@ -26,10 +26,7 @@ from handbook import render
 from handbook.build import build
 from handbook.loader import load
 
-try:
-    from handbook import pdf
-except ImportError:  # the print path is not there yet
-    pdf = None
+from handbook import pdf
 
 PAYLOADS = {
     "jinja-ausdruck": "{{ 7*7 }}",
@@ -51,6 +48,7 @@ PAYLOADS = {
     "rechts-nach-links": "שלום עולם – مرحبا بالعالم",
     "emoji": "Handschlag 🤝 und Waage ⚖️",
     "kombinierende-zeichen": "Zu\u0308rich, Cafe\u0301, A\u030angstro\u0308m",
+    "cjk": "Begriff 漢字 im Text",
 }
 IDS = list(PAYLOADS)
 
@@ -102,8 +100,8 @@ def _hostile_tree(dest: Path, payloads: dict) -> Path:
     return dest
 
 
-# Characters the print fonts cannot show are a separate case (see test_emoji_in_print).
-NOT_PRINTABLE = ("emoji",)
+# Characters no print font has stop the PDF with a located error (test_a_character_no_print_font_has_…).
+NOT_PRINTABLE = ("cjk",)
 
 
 @pytest.fixture(scope="module")
@@ -112,12 +110,9 @@ def hostile(tmp_path_factory):
     base = tmp_path_factory.mktemp("hostile")
     tree = _hostile_tree(base / "tree", PAYLOADS)
     site = build(tree, base / "site", pdfs=False, offline=False)
-    result = {"tree": tree, "site": site, "pdf": None}
-    if pdf is not None:
-        printable = {k: v for k, v in PAYLOADS.items() if k not in NOT_PRINTABLE}
-        catalog = load(_hostile_tree(base / "print", printable))
-        result["pdf"] = pdf.build_module(catalog, "m1", "trainer", base / "modul-1-trainer.pdf")
-    return result
+    printable = {k: v for k, v in PAYLOADS.items() if k not in NOT_PRINTABLE}
+    catalog = load(_hostile_tree(base / "print", printable))
+    return {"tree": tree, "site": site, "pdf": pdf.build_module(catalog, "m1", "trainer", base / "modul-1-trainer.pdf")}
 
 
 class _Page(HTMLParser):
@@ -261,8 +256,6 @@ def _squash(text: str) -> str:
 @pytest.mark.slow
 @pytest.mark.pdf
 def test_hostile_text_is_shown_literally_in_the_pdf(hostile):
-    if hostile["pdf"] is None:
-        pytest.skip("handbook/pdf.py fehlt noch – der PDF-Teil der Matrix läuft, sobald es den Druckweg gibt")
     text, sizes = _pdf_text(hostile["pdf"])
     assert sizes == {(595, 842)}, f"Seitenformat verändert (Typst-Code aus dem Inhalt?): {sizes}"
     squashed = _squash(text)
@@ -284,23 +277,29 @@ def test_hostile_text_is_shown_literally_in_the_pdf(hostile):
 
 @pytest.mark.slow
 @pytest.mark.pdf
-@pytest.mark.xfail(strict=True, reason="offen: Zeichen ohne Glyphe in den Druckschriften (Emoji) brechen den PDF-Build "
-                   "mit einer Typst-Meldung ohne Datei:Zeile:Spalte ab – Ersatzschrift oder Prüfung im Loader nötig")
 def test_emoji_in_print(tmp_path):
-    """A character no print font has: either the PDF shows it, or the author gets a located German error."""
-    if pdf is None:
-        pytest.skip("handbook/pdf.py fehlt noch")
+    """Emoji print through the fallback fonts (Noto Color Emoji from Debian, installed by make)."""
     tree = _hostile_tree(tmp_path / "tree", {"emoji": PAYLOADS["emoji"]})
     result = subprocess.run([sys.executable, "-m", "handbook", "--root", str(tree), "build", "-o", str(tmp_path / "site"),
                              "--ohne-offline"], cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert "Traceback" not in result.stderr
-    if result.returncode == 0:
-        text, _ = _pdf_text(tmp_path / "site/downloads/modul-1.pdf")
-        assert "🤝" in text
-    else:
-        assert result.returncode == 1
-        located = [ln for ln in result.stderr.splitlines() if LOCATED.match(ln)]
-        assert located and all(ln.startswith(("modules/m1.yml:", "case_studies/f-h")) for ln in located), result.stderr
+    assert result.returncode == 0, result.stderr
+    text, _ = _pdf_text(tmp_path / "site/downloads/modul-1.pdf")
+    assert "Handschlag" in text and "🤝" in text
+
+
+@pytest.mark.pdf
+def test_a_character_no_print_font_has_gets_a_located_error(tmp_path):
+    """Characters without a glyph in any print font (here CJK) stop the build with path:line:column."""
+    tree = _hostile_tree(tmp_path / "tree", {"cjk": "Begriff 漢字 im Text"})
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "alt.html").write_text("vorher", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "handbook", "--root", str(tree), "build", "-o", str(tmp_path / "site"),
+                             "--ohne-offline"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    located = [ln for ln in result.stderr.splitlines() if LOCATED.match(ln)]
+    assert located and all("das Zeichen '漢' (U+6F22) kann im PDF nicht gedruckt werden" in ln for ln in located), result.stderr
+    assert (tmp_path / "site" / "alt.html").read_text(encoding="utf-8") == "vorher"
+    assert "site/ ist unverändert" in result.stderr
 
 
 # --- errors instead of output ---------------------------------------------------------------------------
@@ -459,8 +458,6 @@ PRINT_TEXT = st.lists(st.one_of(st.characters(categories=("L", "M", "N", "P", "S
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(title=PRINT_TEXT, situation=PRINT_TEXT, people=PRINT_TEXT)
 def test_arbitrary_text_compiles_into_the_pdf(tmp_path, title, situation, people):
-    if pdf is None:
-        pytest.skip("handbook/pdf.py fehlt noch")
     case = _vary({"title": title or "x"}, {"situation": situation}, people, people)
     printer = pdf._Print(CATALOG, "trainer", ids=[case.id], terms=[])
     doc = pdf.Document(name="fall.pdf", title=case.title, subtitle="", kind_label="Fallstudie", edition="trainer",

@@ -217,8 +217,6 @@ def test_yaml_writer_and_reader_round_trip_awkward_text(fixture_site):
 @pytest.mark.browser
 @pytest.mark.pdf
 def test_builder_yaml_builds_with_build_pdf(fixture_site, tree, tmp_path):
-    if not (ROOT / "build_pdf.py").is_file():
-        pytest.skip("build_pdf.py fehlt noch")
     pack = {"titel": "Rundreise", "ausgabe": "teilnehmende", "veranstaltung": {"ort": "Raum 1", "trainer": ["T"]},
             "tage": [{"datum": "2027-03-15", "beginn": "09:00", "bloecke": [{"einheit": "m1-e1"}, {"pause": 15}, {"einheit": "m2-e1"}]}],
             "fallstudien": ["f-schwimmen"], "formate": ["pdf", "docx"]}

@@ -19,7 +19,7 @@ import pytest
 
 from conftest import ROOT, VALID
 
-pypdf = pytest.importorskip("pypdf")
+import pypdf
 
 import handbook  # noqa: E402
 from handbook import BuildError, pdf  # noqa: E402
