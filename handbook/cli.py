@@ -1,0 +1,80 @@
+"""Command-line boundaries shared by ``python -m handbook`` and ``python build_pdf.py``.
+
+A content mistake or a failed build step ends in a German report and exit code 1, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import pdf
+from .errors import BuildError, ContentError
+from .loader import load
+
+
+class _GermanHelp(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        return super().add_usage(usage, actions, groups, prefix or "Aufruf: ")
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with German help chrome (usage, help option, headings, error line)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _GermanHelp)
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "Argumente"
+        self._optionals.title = "Optionen"
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="diese Hilfe zeigen und beenden")
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: Fehler in den Aufrufargumenten: {message}\nHilfe: {self.prog} --help\n")
+
+
+def report(exc: Exception) -> int:
+    """Print a content or build error for the user; the exit code for it."""
+    if isinstance(exc, ContentError):
+        print(exc.report(), file=sys.stderr)
+    else:
+        print(f"Fehler: {exc}", file=sys.stderr)
+    return 1
+
+
+def build_pdf_main(argv: list[str] | None = None) -> int:
+    """``python build_pdf.py``: the handbook or one course pack as PDF (or DOCX)."""
+    p = Parser(prog="python build_pdf.py",
+                                description="Druckfassung bauen: das Handbuch oder ein Kurspaket als PDF (Kurspaket auch als DOCX).")
+    p.add_argument("--root", type=Path, default=Path("."), metavar="ORDNER",
+                   help="Projektordner mit modules/, case_studies/ … (Standard: aktueller Ordner)")
+    p.add_argument("--pack", type=Path, metavar="DATEI", help="Kurspaket (YAML-Datei) statt des ganzen Handbuchs bauen")
+    p.add_argument("--edition", choices=["teilnehmende", "trainer"], default=None,
+                   help="Ausgabe: teilnehmende (Standard, ohne Lösungs- und Trainerhinweise) oder trainer (alles); "
+                        "beim Kurspaket gilt sonst die Angabe im Paket")
+    p.add_argument("--format", choices=["pdf", "docx"], default="pdf", help="Dateiformat (docx nur für Kurspakete)")
+    p.add_argument("-o", "--out", type=Path, metavar="DATEI", help="Zieldatei (Standard: handbuch.pdf, "
+                   "handbuch-trainer.pdf oder kurspaket-<id>.<format> im aktuellen Ordner)")
+    args = p.parse_args(argv)
+    say = (lambda line: print(line, flush=True)) if sys.stdout.isatty() else None
+    try:
+        catalog = load(args.root)
+        if args.pack:
+            pack = next((k for k in catalog.packs if (catalog.root / k.source.path).resolve() == args.pack.resolve()), None)
+            if pack is None:
+                from .loader import load_pack
+                pack = load_pack(catalog, args.pack)
+            if args.edition:
+                pack.edition = args.edition
+            out = args.out or Path(f"kurspaket-{pack.id}.{args.format}")
+            pdf.timed(say, out, lambda: pdf.build_pack(catalog, pack, args.format, out))
+        else:
+            if args.format != "pdf":
+                p.error("--format docx gibt es nur für Kurspakete (--pack DATEI)")
+            edition = args.edition or "teilnehmende"
+            out = args.out or Path("handbuch.pdf" if edition == "teilnehmende" else "handbuch-trainer.pdf")
+            pdf.timed(say, out, lambda: pdf.build_handbook(catalog, edition, out))
+    except (ContentError, BuildError) as exc:
+        return report(exc)
+    return 0
