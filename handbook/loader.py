@@ -433,6 +433,11 @@ class _ParallelScan:
         self.proc = subprocess.Popen([sys.executable, "-c", "from handbook.loader import _scan_worker; _scan_worker()"],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
         weakref.finalize(self, _stop_worker, self.proc)
+        try:  # a larger pipe (Linux): this process hardly ever waits for the worker to take a batch
+            import fcntl
+            fcntl.fcntl(self.proc.stdin.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
+        except (ImportError, OSError):
+            pass
         self.batch: list = []
         self.broken = False
 
@@ -505,6 +510,7 @@ def _scan_worker() -> None:
         finally:
             inbox.put(None)
 
+    sys.setswitchinterval(0.0005)  # let the reader take batches off the pipe between scans
     threading.Thread(target=read, daemon=True).start()
     anonymity.scan("")  # compile the patterns while the first files are still being parsed
     results = {}

@@ -246,11 +246,11 @@ def finder_md(catalog: Catalog, directory_urls: bool = True) -> str:
             "Konstellation, Eskalationsstufe nach Glasl oder Modul. Alle Fälle sind aus mehreren realen Situationen "
             "zusammengesetzt; keine Person und keine Kommune ist erkennbar.\n\n"
             f"{form}\n\n<p class=\"koko-treffer\" aria-live=\"polite\" data-koko-treffer>{n} Fallstudien</p>\n\n"
-            '<div class="md-typeset__table koko-fallfinder"><table data-koko-falltabelle>'
+            '<div class="md-typeset__scrollwrap"><div class="md-typeset__table koko-fallfinder"><table data-koko-falltabelle>'
             "<caption>Fallstudien mit Konstellation, Themen, Eskalationsstufe und Modulen</caption>"
             '<thead><tr><th scope="col">Fallstudie</th><th scope="col">Konstellation</th><th scope="col">Themen</th>'
             '<th scope="col">Stufe</th><th scope="col">Module</th><th scope="col">Kommune</th></tr></thead>'
-            f"<tbody>\n{rows}\n</tbody></table></div>\n")
+            f"<tbody>\n{rows}\n</tbody></table></div></div>\n")
 
 
 def topics_index_md(catalog: Catalog) -> str:

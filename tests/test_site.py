@@ -205,3 +205,23 @@ def test_offline_bundle_works_from_file_with_search(real_site, tmp_path):
         assert p.locator("[data-koko-falltabelle] tbody tr").count() >= 24
         p.select_option("#filter-thema", "muell")
         assert 0 < p.locator("tbody tr:not([hidden])").count() < p.locator("tbody tr").count()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [390, 768])
+def test_phone_and_tablet_widths_axe_clean_without_sideways_scrolling(real_site, width):
+    """Trainees read on phones: every kind of page is axe-clean and fits the screen at phone and tablet width."""
+    kinds = ["", "module/m1/", "module/m1/m1-e3/", "fallstudien/", "fallstudien/f-burkini-schwimmbad-mittelstadt/",
+             "themen/muell/", "glossar/", "literatur/", "downloads/", "kurspaket/", "leichte-sprache/"]
+    problems = []
+    with serve(real_site) as base, chromium() as browser:
+        context = browser.new_context(viewport={"width": width, "height": 900}, is_mobile=width < 600, has_touch=width < 600)
+        for rel in kinds:
+            p = context.new_page()
+            p.goto(base + rel, wait_until="load")
+            for v in run_axe(p):
+                problems.append(f"{rel}: axe {v['id']}: {v['help']} {v['nodes']}")
+            if p.evaluate("document.documentElement.scrollWidth") > width:
+                problems.append(f"{rel}: breiter als der Bildschirm ({width}px)")
+            p.close()
+    assert problems == []

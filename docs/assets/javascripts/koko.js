@@ -118,6 +118,17 @@
     root.querySelectorAll(".md-nav--primary .md-nav--secondary").forEach(function (nav) {
       nav.setAttribute("aria-label", "Inhaltsverzeichnis in der Navigation");
     });
+    // Sections with an index page (the modules) are labelled by an icon-only toggle: their navigation
+    // landmarks would have no name, and the toggle no text. Name both after the section title.
+    root.querySelectorAll("nav.md-nav[aria-labelledby]").forEach(function (nav) {
+      var toggle = document.getElementById(nav.getAttribute("aria-labelledby"));
+      var title = nav.querySelector(":scope > .md-nav__title");
+      if (!toggle || toggle.textContent.trim() || !title) return;
+      var text = document.createElement("span");
+      text.className = "koko-sr-only";
+      text.textContent = title.textContent.trim();
+      toggle.appendChild(text);
+    });
   }
 
   function init() {
