@@ -306,6 +306,8 @@ def download_entries(catalog: Catalog, folder: Path | None) -> list[tuple[str, s
         return []
     wanted = list(DOWNLOAD_LABELS)
     wanted += [(f"modul-{m.number}.pdf", f"Modul {m.number}: {m.title} (PDF)") for m in catalog.modules]
+    from .pdf import case_volumes  # the print plan decides whether the cases come in volumes
+    wanted += [(v.file, f"{v.title} ({len(v.cases)} Fälle, PDF)") for v in case_volumes(catalog)]
     for pack in catalog.packs:
         edition = "Trainer:innen" if pack.edition == "trainer" else "Teilnehmende"
         wanted.append((f"kurspaket-{pack.id}.pdf", f"Kurspaket „{pack.title}“ (PDF, Ausgabe für {edition})"))

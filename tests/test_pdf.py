@@ -362,3 +362,21 @@ def test_real_handbook(real):
     for case in catalog.cases[:3]:
         assert " ".join(case.title.split()) in text
     assert "GEHEIMER" not in text
+
+
+@pytest.mark.pdf
+def test_a_large_case_collection_is_printed_in_volumes(tmp_path, monkeypatch):
+    """Above CASES_PER_DOCUMENT the handbook carries an index and every case stands in exactly one volume."""
+    from handbook import load, pdf as pdfmod
+    monkeypatch.setattr(pdfmod, "CASES_PER_DOCUMENT", 1)
+    catalog = load(VALID)
+    volumes = pdfmod.case_volumes(catalog)
+    assert sorted(c.id for v in volumes for c in v.cases) == sorted(c.id for c in catalog.cases)
+    assert [v.file for v in volumes] == ["fallsammlung-buerger-buerger.pdf", "fallsammlung-buerger-organisationen.pdf",
+                                         "fallsammlung-schluesselakteure-untereinander.pdf"]
+    written = {p.name for p in pdfmod.build_all(catalog, tmp_path)}
+    assert {v.file for v in volumes} <= written
+    handbook = "".join(pg.extract_text() for pg in pypdf.PdfReader(tmp_path / "handbuch.pdf").pages)
+    assert "in welchem Band ein Fall steht" in handbook and "Ausgangslage" not in handbook  # an index, not the cases
+    volume = "".join(pg.extract_text() for pg in pypdf.PdfReader(tmp_path / "fallsammlung-buerger-buerger.pdf").pages)
+    assert "Müll im Hinterhof" in volume and "Ausgangslage" in volume and "Streit um den Schwimmunterricht" not in volume
