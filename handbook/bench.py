@@ -41,9 +41,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = (20, 200, 1000)
 RUNS = 3
-STEPS = ("check_s", "site_s", "plain_s", "pdf_s", "pack_s", "serve_rebuild_s")
+STEPS = ("check_s", "site_s", "plain_s", "pdf_s", "print_all_s", "pack_s", "serve_rebuild_s")
 LABELS = {"check_s": "check", "site_s": "Website", "plain_s": "MkDocs ohne Makros/Hooks (Untergrenze)",
-          "pdf_s": "Handbuch-PDF", "pack_s": "Kurspaket-PDF", "serve_rebuild_s": "mkdocs serve: Neuaufbau"}
+          "pdf_s": "Handbuch-PDF", "print_all_s": "alle Druckausgaben", "pack_s": "Kurspaket-PDF", "serve_rebuild_s": "mkdocs serve: Neuaufbau"}
 SERVE_TIMEOUT = 900.0  # seconds for the first build of `mkdocs serve`; each rebuild gets the same bound
 
 
@@ -321,13 +321,15 @@ def _child(argv: list[str]) -> int:
         logging.getLogger("mkdocs").setLevel(logging.WARNING)
         start = time.perf_counter()
         mkdocs_build(load_config(str(root), site_dir=str(out), strict=True))
-    elif step in ("pdf", "pack"):
+    elif step in ("pdf", "pack", "print-all"):
         from . import pdf
         from .loader import load
         catalog = load(root)
         start = time.perf_counter()
         if step == "pdf":
             pdf.build_handbook(catalog, "teilnehmende", out)
+        elif step == "print-all":  # what make build prints: both handbooks, modules, case volumes, packs
+            pdf.build_all(catalog, out)
         else:
             pdf.build_pack(catalog, catalog.packs[0], "pdf", out)
     elif step == "prepare-plain":
@@ -450,8 +452,9 @@ def measure(n: int, runs: int, work: Path) -> dict:
     out.mkdir(exist_ok=True)
     _, _, stdout = _run([sys.executable, "-m", "handbook.bench", "prepare-plain", str(root), str(work)])
     plain_config = Path(stdout.strip().splitlines()[-2])
-    samples: dict[str, list[float]] = {k: [] for k in ("check_s", "site_s", "plain_s", "pdf_s", "pack_s")}
+    samples: dict[str, list[float]] = {k: [] for k in ("check_s", "site_s", "plain_s", "pdf_s", "print_all_s", "pack_s")}
     peak = 0.0
+    print_peak = 0.0
     cpu: dict[str, list[float]] = {"site": [], "plain": []}
     for r in range(runs):
         wall, _, _ = _run([sys.executable, "-m", "handbook", "--root", str(root), "check"])
@@ -466,6 +469,9 @@ def measure(n: int, runs: int, work: Path) -> dict:
         s, rss = _step("pdf", root, out / "handbuch.pdf")
         samples["pdf_s"].append(s)
         peak = max(peak, rss)
+        s, rss = _step("print-all", root, out / "druck")
+        samples["print_all_s"].append(s)
+        print_peak = max(print_peak, rss)  # two documents at once in one process: reported on its own
         s, rss = _step("pack", root, out / "kurspaket.pdf")
         samples["pack_s"].append(s)
         peak = max(peak, rss)
@@ -474,11 +480,13 @@ def measure(n: int, runs: int, work: Path) -> dict:
     row = {"n": n, **{k: round(statistics.median(v), 3) for k, v in samples.items()}}
     row["site_ratio"] = round(row["site_s"] / row["plain_s"], 3)
     row["peak_rss_mb"] = round(peak, 1)
+    row["print_all_peak_mb"] = round(print_peak, 1)
     CPU_RATIO[n] = round(statistics.median(cpu["site"]) / statistics.median(cpu["plain"]), 3)
     _say(f"N = {n}: CPU-Verhältnis Website/Untergrenze {CPU_RATIO[n]:.2f}")
     # A rebuild is a whole site build: at large N one edit is measured, at small N the median of `runs`.
     row["serve_rebuild_s"] = round(serve_rebuild(root, runs if n <= 200 else 1), 3)
-    ordered = ("n", "check_s", "site_s", "plain_s", "site_ratio", "pdf_s", "pack_s", "peak_rss_mb", "serve_rebuild_s")
+    ordered = ("n", "check_s", "site_s", "plain_s", "site_ratio", "pdf_s", "print_all_s", "pack_s", "peak_rss_mb",
+               "print_all_peak_mb", "serve_rebuild_s")
     return {k: row[k] for k in ordered}
 
 
@@ -523,11 +531,12 @@ def write_report(results: dict, md: Path, png: Path) -> None:
     def num(x: float, digits: int = 2) -> str:
         return f"{x:.{digits}f}".replace(".", ",")
 
-    rows = ["| N | check | Website | Untergrenze | Verhältnis | Handbuch-PDF | Kurspaket-PDF | Spitze RSS | serve-Neuaufbau |",
-            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    rows = ["| N | check | Website | Untergrenze | Verhältnis | Handbuch-PDF | alle Druckausgaben | Kurspaket-PDF | "
+            "Spitze RSS | serve-Neuaufbau |",
+            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for r in runs:
         rows.append(f"| {r['n']} | {num(r['check_s'])} s | {num(r['site_s'])} s | {num(r['plain_s'])} s | "
-                    f"{num(r['site_ratio'])} | {num(r['pdf_s'])} s | {num(r['pack_s'])} s | "
+                    f"{num(r['site_ratio'])} | {num(r['pdf_s'])} s | {num(r['print_all_s'])} s | {num(r['pack_s'])} s | "
                     f"{num(r['peak_rss_mb'], 0)} MiB | {num(r['serve_rebuild_s'])} s |")
     md.write_text(
         "---\nrender_macros: false\nsearch:\n  exclude: true\n---\n\n"
@@ -547,8 +556,13 @@ def write_report(results: dict, md: Path, png: Path) -> None:
         "- **Untergrenze**: dieselben Seiten, vorab zu reinem Markdown gerendert, gebaut von MkDocs mit "
         "demselben Theme und denselben Erweiterungen, ohne Makros und ohne unsere Hooks. "
         "**Verhältnis** = Website / Untergrenze (Ziel bei N = 1000: höchstens 1,10).\n"
-        "- **Handbuch-PDF**: Ausgabe für Teilnehmende; **Kurspaket-PDF**: das erste Kurspaket.\n"
-        "- **Spitze RSS**: größter Arbeitsspeicher der Prozesse für Website und PDFs (mit Kindprozessen).\n"
+        "- **Handbuch-PDF**: Ausgabe für Teilnehmende (ab 60 Fällen mit Fallübersicht; die Fälle stehen dann in "
+        "Bänden der Fallsammlung); **alle Druckausgaben**: alles, was `make build` druckt (beide Handbuch-Ausgaben, "
+        "Module, Bände der Fallsammlung, Kurspakete), je zwei Dokumente gleichzeitig; **Kurspaket-PDF**: das erste "
+        "Kurspaket.\n"
+        "- **Spitze RSS**: größter Arbeitsspeicher der Prozesse für Website, Handbuch-PDF und Kurspaket (mit "
+        "Kindprozessen); `print_all_peak_mb` in `bench/results.json` ist der Prozess, der alle Druckausgaben zu "
+        "zweit baut.\n"
         "- **serve-Neuaufbau**: `mkdocs serve` läuft; eine Fallstudie wird geändert; gemessen wird, bis die "
         "ausgelieferte Seite die Änderung zeigt (bis N = 200 Median aus mehreren Änderungen, darüber eine).\n\n"
         "Ziele bei N = 1000: Website ≤ 1,10 × Untergrenze, Handbuch-PDF < 30 s, check < 1,5 s, "
