@@ -205,17 +205,17 @@ def case_yaml(i: int, rng: random.Random, vocab: dict, terms: list[str]) -> tupl
 
 def generate(dest: Path, n: int, *, seed: int = 8) -> Path:
     """A content tree at ``dest``: the real modules and single files, the real packs, N synthetic cases."""
-    import yaml
+    from .loader import load
     dest.mkdir(parents=True, exist_ok=True)
     for name in ("handbuch.yml", "glossar.yml", "literatur.yml", "vokabular.yml"):
         shutil.copy2(ROOT / name, dest / name)
     for folder in ("modules", "course_packs"):
         if (ROOT / folder).is_dir():
             shutil.copytree(ROOT / folder, dest / folder, dirs_exist_ok=True)
-    vocab_doc = yaml.safe_load((ROOT / "vokabular.yml").read_text(encoding="utf-8"))
-    vocab = {key: [item["id"] for item in vocab_doc[key]] for key in ("themen", "konstellationen", "kommunetypen")}
-    glossary = yaml.safe_load((ROOT / "glossar.yml").read_text(encoding="utf-8"))
-    terms = [t["id"] for t in glossary["begriffe"]]
+    real = load(ROOT, check_anonymity=False)  # the vocabularies and terms, read as every build reads them
+    vocab = {"themen": list(real.vocabulary.topics), "konstellationen": list(real.vocabulary.constellations),
+             "kommunetypen": list(real.vocabulary.municipality_types)}
+    terms = [t.id for t in real.glossary]
     cases = dest / "case_studies"
     cases.mkdir(exist_ok=True)
     rng = random.Random(seed)
