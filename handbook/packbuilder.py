@@ -8,8 +8,6 @@ script element or become markup.
 """
 from __future__ import annotations
 
-import json
-
 from . import render, site
 from .model import Catalog
 
@@ -54,13 +52,6 @@ def data(catalog: Catalog, directory_urls: bool = True) -> dict:
     }
 
 
-def script_json(value: object) -> str:
-    """JSON that is safe inside an HTML ``<script>`` element."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
-
-
 def data_block(catalog: Catalog, directory_urls: bool = True) -> str:
     """The data block for the builder page (raw HTML, on a line of its own in the Markdown)."""
-    return f'<script type="application/json" id="{DATA_ID}">{script_json(data(catalog, directory_urls))}</script>'
+    return f'<script type="application/json" id="{DATA_ID}">{site.script_json(data(catalog, directory_urls))}</script>'

@@ -205,8 +205,14 @@ def _json_ld(catalog: Catalog, module) -> str:
         "datePublished": meta.edition.isoformat(),
         "hasPart": [{"type": "LearningResource", "name": u.title, "timeRequired": f"PT{u.minutes}M"} for u in module.units],
     }
-    text = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return f'<script type="application/ld+json">{text}</script>\n'
+    return f'<script type="application/ld+json">{script_json(data)}</script>\n'
+
+
+def script_json(value: object) -> str:
+    """JSON that is safe inside an HTML ``<script>`` element: it can never end the element or become markup."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
 def _case_row(catalog: Catalog, case: CaseStudy, directory_urls: bool) -> str:
