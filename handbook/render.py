@@ -44,19 +44,20 @@ class Context:
 
 # --- escaping ---------------------------------------------------------------------------------------------
 
-_HASH_WORD = re.compile(r"^( {0,3})(#+)(?=[^\s#])", re.M)  # "#set …": a heading to Python-Markdown, text to pandoc
+_HASH_WORD = re.compile(r"^( {0,3}(?:> ?)*)(#+)(?=[^\s#])", re.M)  # "#set …": a heading to Python-Markdown, text to pandoc
 # (?=[^\n]*\S)[^\n]+ rather than [^\n]*\S[^\n]*: the same lines, without quadratic backtracking on every paragraph
 _SETEXT = re.compile(r"(?:\A|(?<=\n\n))(?! {4})(?=[^\n]*\S)([^\n]+)\n {0,3}(=+|-+)[ \t]*(?=\n|\Z)")
 
 
 def _escape_chunk(text: str, ctx: Context) -> str:
+    # Each pass runs only where its trigger character occurs: most paragraphs need none of them.
     text = text.replace("&", "&amp;").replace("<", "&lt;")
-    text = _HASH_WORD.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
-    # underlined (setext) headings become "#" headings, so that shift_headings puts them at the right level
-    text = _SETEXT.sub(lambda m: ("# " if m.group(2)[0] == "=" else "## ") + m.group(1).strip(), text)
+    if "#" in text:
+        text = _HASH_WORD.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    if "\n=" in text or "\n-" in text or "\n " in text:
+        # underlined (setext) headings become "#" headings, so that shift_headings puts them at the right level
+        text = _SETEXT.sub(lambda m: ("# " if m.group(2)[0] == "=" else "## ") + m.group(1).strip(), text)
     text = text.replace("![", "!\\[")  # images come only from the `abbildungen` field, with alt text
-    # Python-Markdown reads "#Hashtag" at a line start as a heading; only "# " (with a space) is one.
-    text = re.sub(r"(?m)^(\s{0,3})#(?=[^#\s])", r"\1\\#", text)
     if ctx.target == "print":
         # pandoc would read these as citations, maths or raw TeX; in content they are plain characters.
         text = re.sub(r"([@$])", r"\\\1", text)
@@ -84,18 +85,21 @@ def _item_links(text: str, ctx: Context, catalog: Catalog | None) -> str:
 
 def markdown(text: str, ctx: Context, catalog: Catalog | None = None, *, level: int = 0) -> str:
     """Content Markdown → Markdown that is safe for the target. ``level``: the top heading level in it."""
-    parts = _CODE.split(text.replace("\r\n", "\n"))
+    text = text.replace("\r\n", "\n")
+    parts = _CODE.split(text) if ("`" in text or "~~~" in text) else [text]
     out = []
     for i, part in enumerate(parts):
         if i % 2:  # code: shown as typed; the Markdown processors escape it themselves
             out.append(part)
             continue
         part = _escape_chunk(part, ctx)
-        part = _safe_links(part, ctx)
-        part = _item_links(part, ctx, catalog)
+        if "](" in part or "]:" in part:
+            part = _safe_links(part, ctx)
+        if "[[" in part:
+            part = _item_links(part, ctx, catalog)
         out.append(part)
     result = "".join(out).strip("\n")
-    return shift_headings(result, level) if level else result
+    return shift_headings(result, level) if level and "#" in result else result
 
 
 def plain(text: str, ctx: Context | None = None, catalog: Catalog | None = None) -> str:

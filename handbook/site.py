@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import posixpath
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -36,9 +37,11 @@ class _State:
     downloads: Path | None = None  # folder of built PDFs/DOCX/zip to publish under downloads/
     offline: bool = False
     pages: dict = field(default_factory=dict)
+    bibliography: Future | None = None
 
 
 STATE = _State()
+_BACKGROUND = ThreadPoolExecutor(max_workers=1, thread_name_prefix="koko-bibliography")
 
 
 def hand_over(catalog: Catalog, downloads: Path | None, *, offline: bool = False) -> None:
@@ -61,6 +64,9 @@ def catalog_for(config) -> Catalog:
         except ContentError as exc:
             raise PluginError("Die Inhalte enthalten Fehler:\n" + exc.report()) from None
     STATE.config, STATE.catalog = config, catalog
+    # The literature page needs one pandoc run: start it now, so it runs while the other pages are generated.
+    from . import bibliography
+    STATE.bibliography = _BACKGROUND.submit(bibliography.html, catalog)
     return catalog
 
 
@@ -176,7 +182,7 @@ def generated_pages(catalog: Catalog, directory_urls: bool = True) -> dict[str, 
     for topic_id in catalog.vocabulary.topics:
         pages[topic_src(topic_id)] = FRONT + topic_md(catalog, topic_id)
     pages[GLOSSARY] = FRONT + "# Glossar\n\n" + render.glossary_md(catalog, context(catalog, GLOSSARY), level=2)
-    pages[LITERATURE] = FRONT + literature_md(catalog)
+    pages[LITERATURE] = FRONT + literature_md(catalog)  # last: its pandoc run has been going on meanwhile
     return pages
 
 
@@ -285,8 +291,10 @@ def topic_md(catalog: Catalog, topic_id: str) -> str:
 def literature_md(catalog: Catalog) -> str:
     """The bibliography, formatted by pandoc citeproc from the same CSL data as the PDF."""
     from . import bibliography
+    started = STATE.bibliography if STATE.catalog is catalog else None
+    formatted = started.result() if started is not None else bibliography.html(catalog)
     return ("# Literatur\n\nDie Literaturangaben des Handbuchs. Die Einheiten verweisen auf die Titel, "
-            "die sie vertiefen.\n\n" + bibliography.html(catalog) + "\n")
+            "die sie vertiefen.\n\n" + formatted + "\n")
 
 
 def abbreviations(catalog: Catalog) -> str:
