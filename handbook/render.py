@@ -44,6 +44,7 @@ class Context:
 
 # --- escaping ---------------------------------------------------------------------------------------------
 
+_INTRAWORD_STAR = re.compile(r"(?<=\w)\*(?=\w)")
 _HASH_WORD = re.compile(r"^( {0,3}(?:> ?)*)(#+)(?=[^\s#])", re.M)  # "#set …": a heading to Python-Markdown, text to pandoc
 # (?=[^\n]*\S)[^\n]+ rather than [^\n]*\S[^\n]*: the same lines, without quadratic backtracking on every paragraph
 _SETEXT = re.compile(r"(?:\A|(?<=\n\n))(?! {4})(?=[^\n]*\S)([^\n]+)\n {0,3}(=+|-+)[ \t]*(?=\n|\Z)")
@@ -58,6 +59,10 @@ def _escape_chunk(text: str, ctx: Context) -> str:
         # underlined (setext) headings become "#" headings, so that shift_headings puts them at the right level
         text = _SETEXT.sub(lambda m: ("# " if m.group(2)[0] == "=" else "## ") + m.group(1).strip(), text)
     text = text.replace("![", "!\\[")  # images come only from the `abbildungen` field, with alt text
+    if "*" in text:
+        # A star inside a word is text, not emphasis: the gender star ("Bürger*innen und Schüler*innen")
+        # and arithmetic ("7*7") would otherwise turn the words between two stars italic.
+        text = _INTRAWORD_STAR.sub(r"\\*", text)
     if ctx.target == "print":
         # pandoc would read these as citations, maths or raw TeX; in content they are plain characters.
         text = re.sub(r"([@$])", r"\\\1", text)

@@ -48,6 +48,7 @@ PAYLOADS = {
     "rechts-nach-links": "שלום עולם – مرحبا بالعالم",
     "emoji": "Handschlag 🤝 und Waage ⚖️",
     "kombinierende-zeichen": "Zu\u0308rich, Cafe\u0301, A\u030angstro\u0308m",
+    "genderstern": "Bürger*innen und Schüler*innen, 7*7",
     "cjk": "Begriff 漢字 im Text",
 }
 IDS = list(PAYLOADS)

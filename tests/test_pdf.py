@@ -205,8 +205,8 @@ def test_hostile_text_prints_literally(participants, pack_pdf):
     for path in (participants, pack_pdf):
         text = flat(text_of(path))
         assert HOSTILE in text  # plain-text field (lernerfahrungen)
-        # Markdown field (verlauf): every character special to Typst, TeX or HTML prints as written
-        assert r"Der Verlauf. $x$ #set page(width: 1cm) @label \foo <script>alert(1)</script> {{ 7" in text
+        # Markdown field (verlauf): every character special to Typst, TeX, HTML or Markdown prints as written
+        assert "Der Verlauf. " + HOSTILE in text
     assert len(pypdf.PdfReader(str(participants)).pages[0].mediabox) == 4
     assert abs(float(pypdf.PdfReader(str(participants)).pages[-1].mediabox.width) - 595.28) < 1  # A4, not 1 cm
 
