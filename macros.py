@@ -11,7 +11,7 @@ def define_env(env):
     # Values from handbuch.yml go into Markdown: as plain text (no HTML, no Markdown), the licence URL only as http(s).
     url = meta.licence.url if re.fullmatch(r"https?://[^\s<>()\[\]]+", meta.licence.url or "") else ""
     env.variables["handbuch"] = {
-        "titel": render.plain(meta.title), "stand": site.stand(catalog), "herausgeber": render.plain(meta.editor),
+        "titel": render.plain(meta.title), "stand": catalog.meta.edition_de, "herausgeber": render.plain(meta.editor),
         "lizenz": render.plain(meta.licence.name), "lizenz_url": url,
         "kontakt_rolle": render.plain(meta.contact_role), "kontakt_email": render.plain(meta.contact_email),
     }

@@ -16,6 +16,7 @@ from pathlib import Path
 from . import site
 from .errors import BuildError, ContentError
 from .loader import load
+from .pdf import timestamp
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -73,7 +74,7 @@ def build(root: Path = ROOT, out: Path | None = None, *, pdfs: bool = True, offl
     for note in catalog.notes:
         _say(f"Hinweis: {note}")
     given_epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    epoch = int(given_epoch or site.edition_epoch(catalog))
+    epoch = timestamp(catalog)  # SOURCE_DATE_EPOCH if set (checked), else the edition date
     os.environ["SOURCE_DATE_EPOCH"] = str(epoch)  # sitemap, PDFs and zip carry the edition date, not the clock
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".site-build-", dir=out.parent))

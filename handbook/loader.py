@@ -15,7 +15,7 @@ from . import packs
 from .errors import ContentError, Problem
 from .model import (Actor, Anonymisation, Block, Catalog, CaseStudy, CoursePack, Day, Exception_, Exercise, Figure,
                     GlossaryTerm, Licence, Meta, Module, Named, Reference, Source, Stage, Unit, Vocabulary)
-from .parse import Document, parse_file
+from .parse import Document, decode, parse_file
 from .schema import describe, suggest, validate
 
 log = logging.getLogger("handbook.loader")
@@ -589,11 +589,8 @@ def load_pack(catalog: Catalog, path: Path | str) -> CoursePack:
     ctx = _Context(catalog.root)
     if not path.is_file():
         raise ContentError([Problem(display, 1, 1, f"Datei fehlt: {display}", "load.missing")])
-    doc = parse_file(path, display)
-    ctx.problems.extend(doc.problems)
-    if not doc.problems:
-        ctx.problems.extend(validate(doc, "kurspaket"))
-    if ctx.problems:
+    doc = ctx.read(display, "kurspaket")  # root / an absolute path is that path
+    if doc is None:
         raise ContentError(ctx.problems)
     unit_ids = set(catalog.units)
     pack = _pack(ctx, doc, {u.id: u.minutes for u in catalog.units.values()}, unit_ids,
@@ -612,7 +609,7 @@ def locate_text(root: Path | str, needle: str, message: str, code: str) -> list[
     root = Path(root)
     problems = []
     for rel in content_files(root):
-        text, _ = _decode_for_search(root / rel, rel)
+        text = decode(rel, (root / rel).read_bytes())[0] or ""
         for lineno, line in enumerate(text.split("\n"), 1):
             col = line.find(needle)
             while col >= 0:
@@ -620,8 +617,3 @@ def locate_text(root: Path | str, needle: str, message: str, code: str) -> list[
                 col = line.find(needle, col + 1)
     return problems
 
-
-def _decode_for_search(path: Path, rel: str) -> tuple[str, list]:
-    from .parse import decode
-    text, problems = decode(rel, path.read_bytes())
-    return text or "", problems

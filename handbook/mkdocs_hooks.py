@@ -16,14 +16,14 @@ def on_config(config):
     catalog = site.catalog_for(config)
     docs = Path(config.docs_dir)
     config.nav = site.nav(catalog, exists=lambda src: (docs / src).is_file())
-    config.extra["stand"] = site.stand(catalog)
+    config.extra["stand"] = catalog.meta.edition_de
     # The theme writes these into the page unescaped (as HTML): text from handbuch.yml is escaped here.
     config.extra["lizenz"] = html.escape(catalog.meta.licence.name)
     url = catalog.meta.licence.url or ""
     config.extra["lizenz_url"] = html.escape(url) if url.startswith(("https://", "http://")) else ""
     config.site_name = html.escape(catalog.meta.title)
     config.site_description = html.escape(catalog.meta.subtitle)
-    config.copyright = f"{html.escape(catalog.meta.editor)} · Stand: {site.stand(catalog)}"
+    config.copyright = f"{html.escape(catalog.meta.editor)} · Stand: {catalog.meta.edition_de}"
     # The offline plugin (enabled for the offline bundle) adds a CDN script; use the copy shipped with the site.
     polyfills = config.extra.get("polyfills", [])
     config.extra["polyfills"] = [site.OFFLINE_SHIM if "iframe-worker" in p else p for p in polyfills]

@@ -187,6 +187,11 @@ class Meta:
     def edition_de(self) -> str:
         return german_date(self.edition)
 
+    @property
+    def edition_epoch(self) -> int:
+        """The edition date at 00:00 UTC as Unix time: what builds write instead of the clock."""
+        return int(dt.datetime.combine(self.edition, dt.time(), dt.timezone.utc).timestamp())
+
 
 @dataclass
 class Block:

@@ -36,7 +36,7 @@ def data(catalog: Catalog, directory_urls: bool = True) -> dict:
              for c in catalog.cases]
     used_topics = [t for t in v.topics if any(t in c.topics for c in catalog.cases)]
     return {
-        "handbuch": {"titel": catalog.meta.title, "stand": site.stand(catalog)},
+        "handbuch": {"titel": catalog.meta.title, "stand": catalog.meta.edition_de},
         "module": modules,
         "fallstudien": cases,
         "facetten": {

@@ -9,7 +9,6 @@ switched off; everything this module writes into Typst code itself is a Typst st
 """
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import re
@@ -309,8 +308,7 @@ def timestamp(catalog: Catalog) -> int:
             return int(env)
         except ValueError:
             raise BuildError(f"SOURCE_DATE_EPOCH muss eine ganze Zahl (Sekunden seit 1970) sein, gefunden '{env}'") from None
-    day = catalog.meta.edition
-    return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp())
+    return catalog.meta.edition_epoch
 
 
 def _pandoc(catalog: Catalog, doc: Document, to: str, tmp: Path, outputfile: Path | None = None,

@@ -6,7 +6,6 @@ catalogue from :func:`catalog_for`, so content is loaded once per build. Generat
 """
 from __future__ import annotations
 
-import datetime as dt
 import html
 import json
 import logging
@@ -21,7 +20,7 @@ from mkdocs.exceptions import PluginError
 from . import render
 from .errors import ContentError
 from .loader import load
-from .model import Catalog, CaseStudy, german_date
+from .model import Catalog, CaseStudy
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 
@@ -345,7 +344,7 @@ def downloads_md(catalog: Catalog) -> str:
     for name, label, size in entries:
         if STATE.offline and name.endswith(".zip"):
             continue
-        rows.append(f"| [{render.cell(label)}](downloads/{name}) | {german_date(catalog.meta.edition)} | {size_de(size)} |")
+        rows.append(f"| [{render.cell(label)}](downloads/{name}) | {catalog.meta.edition_de} | {size_de(size)} |")
     return "\n".join(rows)
 
 
@@ -383,14 +382,6 @@ def nav(catalog: Catalog, exists=lambda src: True) -> list:
                                      ("Barrierefreiheit", "barrierefreiheit.md")])},
     ]
 
-
-def stand(catalog: Catalog) -> str:
-    return german_date(catalog.meta.edition)
-
-
-def edition_epoch(catalog: Catalog) -> int:
-    """The edition date as a Unix time: the date that builds write instead of the clock."""
-    return int(dt.datetime.combine(catalog.meta.edition, dt.time(), dt.timezone.utc).timestamp())
 
 
 def module_list_md(catalog: Catalog, from_src: str = "index.md") -> str:
