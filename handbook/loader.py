@@ -15,7 +15,7 @@ from . import packs
 from .errors import ContentError, Problem
 from .model import (Actor, Anonymisation, Block, Catalog, CaseStudy, CoursePack, Day, Exception_, Exercise, Figure,
                     GlossaryTerm, Licence, Meta, Module, Named, Reference, Source, Stage, Unit, Vocabulary)
-from .parse import Document, decode, parse_file
+from .parse import Document, FileProblem, decode, parse_file, read_regular
 from .schema import describe, suggest, validate
 
 log = logging.getLogger("handbook.loader")
@@ -81,14 +81,88 @@ def _ids_in(data: object) -> set[str]:
     return found
 
 
-def content_files(root: Path) -> list[str]:
-    """The content files of a tree, relative to it, in a stable order."""
-    files = [name for name in SINGLE_FILES if (root / name).exists()]
-    for folder in FOLDERS:
+def _tree(root: Path) -> tuple[list[tuple[str, str]], list[Problem]]:
+    """The content files of a tree as (path relative to it, kind), in a stable order, and what is wrong with the tree.
+
+    Only regular files directly in the content folders are content. A symlink (file or folder), a file whose
+    ending is '.YML' or another spelling, and a subfolder holding YAML files are reported, never read or followed.
+    """
+    files: list[tuple[str, str]] = []
+    problems: list[Problem] = []
+    link = ("ist ein symbolischer Verweis (Symlink) – Inhalte müssen echte Dateien im Projektordner sein; "
+            "der Verweis wurde nicht gelesen")
+    for name, kind in SINGLE_FILES.items():
+        path = root / name
+        if path.is_symlink():
+            problems.append(Problem(name, 1, 1, f"{name} {link}", "load.symlink"))
+        elif path.exists():
+            files.append((name, kind))
+        else:
+            for other in _case_variants(root, name):
+                problems.append(Problem(other, 1, 1, f"Dateiname '{other}': erwartet '{name}' (in Kleinbuchstaben, Endung '.yml')",
+                                        "load.name"))
+    for folder, kind in FOLDERS.items():
         d = root / folder
-        if d.is_dir():
-            files += sorted(f"{folder}/{p.name}" for p in d.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file())
-    return files
+        if d.is_symlink():
+            problems.append(Problem(f"{folder}/", 1, 1, f"Ordner {folder}/ {link}", "load.symlink"))
+            continue
+        if not d.is_dir():
+            continue
+        found = []
+        for entry in sorted(os.scandir(d), key=lambda e: e.name):
+            rel = f"{folder}/{entry.name}"
+            if entry.name.startswith("."):
+                continue
+            suffix = os.path.splitext(entry.name)[1]
+            is_yaml = suffix.lower() in (".yml", ".yaml")
+            if entry.is_symlink():
+                if is_yaml or entry.is_dir():
+                    problems.append(Problem(rel, 1, 1, f"{rel} {link}", "load.symlink"))
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                if _holds_yaml(Path(entry.path)):
+                    problems.append(Problem(rel + "/", 1, 1, f"Unterordner {rel}/ wird nicht gelesen – Inhaltsdateien "
+                                            f"gehören direkt in {folder}/ (oder den Ordner umbenennen, sodass er mit '.' beginnt)",
+                                            "load.subfolder"))
+                continue
+            if not is_yaml:
+                continue
+            if suffix not in (".yml", ".yaml"):
+                problems.append(Problem(rel, 1, 1, f"Dateiendung '{suffix}' wird nicht gelesen – bitte in "
+                                        f"'{entry.name[: -len(suffix)]}.yml' umbenennen", "load.name"))
+                continue
+            if not entry.is_file(follow_symlinks=False):
+                problems.append(Problem(rel, 1, 1, f"{rel} ist keine gewöhnliche Datei (Gerät oder Pipe) – "
+                                        "erwartet wird eine echte Datei", "load.not_regular"))
+                continue
+            found.append((rel, kind))
+        files += found
+    return files, problems
+
+
+def _case_variants(root: Path, name: str) -> list[str]:
+    """Files beside ``name`` that differ from it only in case or in the '.yaml' ending (e.g. Glossar.YML)."""
+    stem = name.rsplit(".", 1)[0]
+    try:
+        return sorted(e.name for e in os.scandir(root) if e.name != name and e.name.lower() in (f"{stem}.yml", f"{stem}.yaml"))
+    except OSError:
+        return []
+
+
+def _holds_yaml(folder: Path, budget: int = 10_000) -> bool:
+    """Whether a folder (not following links) holds a YAML file at any depth; looks at most at ``budget`` entries."""
+    for _dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        budget -= len(dirnames) + len(filenames)
+        if any(os.path.splitext(f)[1].lower() in (".yml", ".yaml") for f in filenames):
+            return True
+        if budget < 0:
+            return False
+    return False
+
+
+def content_files(root: Path) -> list[str]:
+    """The content files of a tree that are read, relative to it, in a stable order."""
+    return [rel for rel, _ in _tree(Path(root))[0]]
 
 
 def load(root: Path | str = ".", *, check_anonymity: bool = True) -> Catalog:
@@ -97,31 +171,29 @@ def load(root: Path | str = ".", *, check_anonymity: bool = True) -> Catalog:
     ctx = _Context(root)
     scanner = _ParallelScan.start(root) if check_anonymity else None
     docs: dict[str, Document | None] = {}
+    files, tree_problems = _tree(root)
+    ctx.problems.extend(tree_problems)
+    present = {rel for rel, _ in files}
     for name, kind in SINGLE_FILES.items():
-        if not (root / name).is_file():
-            ctx.problems.append(Problem(name, 1, 1, f"Datei fehlt: {name} wird für jedes Handbuch gebraucht", "load.missing"))
+        if name not in present:
+            if not (root / name).is_symlink():
+                ctx.problems.append(Problem(name, 1, 1, f"Datei fehlt: {name} wird für jedes Handbuch gebraucht", "load.missing"))
             docs[name] = None
         else:
             docs[name] = ctx.read(name, kind)
-    folder_docs: dict[str, list[Document]] = {}
-    for folder, kind in FOLDERS.items():
-        folder_docs[folder] = []
-        d = root / folder
-        if not d.is_dir():
-            if folder != "course_packs":
-                ctx.problems.append(Problem(f"{folder}/", 1, 1, f"Ordner fehlt: {folder}/", "load.missing"))
+    folder_docs: dict[str, list[Document]] = {folder: [] for folder in FOLDERS}
+    for folder in FOLDERS:
+        if folder != "course_packs" and not (root / folder).is_dir() and not (root / folder).is_symlink():
+            ctx.problems.append(Problem(f"{folder}/", 1, 1, f"Ordner fehlt: {folder}/", "load.missing"))
+    for rel, kind in files:
+        folder = rel.split("/", 1)[0]
+        if folder not in FOLDERS:
             continue
-        for p in sorted(d.iterdir()):
-            if not p.is_file() or p.name.startswith("."):
-                continue
-            rel = f"{folder}/{p.name}"
-            if p.suffix not in (".yml", ".yaml"):
-                continue
-            doc = ctx.read(rel, kind)
-            if doc is not None:
-                folder_docs[folder].append(doc)
-                if scanner is not None and kind == "fallstudie" and doc.data["anonymisierung"]["freigegeben"] is True:
-                    scanner.add(doc)
+        doc = ctx.read(rel, kind)
+        if doc is not None:
+            folder_docs[folder].append(doc)
+            if scanner is not None and kind == "fallstudie" and doc.data["anonymisierung"]["freigegeben"] is True:
+                scanner.add(doc)
 
     vocab = _vocabulary(docs["vokabular.yml"])
     meta = _meta(docs["handbuch.yml"])
@@ -609,7 +681,10 @@ def locate_text(root: Path | str, needle: str, message: str, code: str) -> list[
     root = Path(root)
     problems = []
     for rel in content_files(root):
-        text = decode(rel, (root / rel).read_bytes())[0] or ""
+        try:
+            text = decode(rel, read_regular(root / rel))[0] or ""
+        except FileProblem:
+            continue
         for lineno, line in enumerate(text.split("\n"), 1):
             col = line.find(needle)
             while col >= 0:
