@@ -582,7 +582,8 @@ def _targets_md(runs: list[dict], num) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m handbook bench", description="Benchmark der Builds bei wachsendem Handbuch.")
+    from .cli import Parser
+    p = Parser(prog="python -m handbook bench", description="Benchmark der Builds bei wachsendem Handbuch.")
     p.add_argument("--sizes", default=",".join(map(str, SIZES)), help="Anzahlen der Fallstudien, z. B. 20,200,1000")
     p.add_argument("--runs", type=int, default=RUNS, help="Läufe je Schritt (Median; mindestens 3 für die Ergebnisse)")
     p.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json", help="Ergebnisdatei")

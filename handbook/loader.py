@@ -11,7 +11,7 @@ import os
 import re
 from pathlib import Path
 
-from . import packs
+from . import figures, packs
 from .errors import ContentError, Problem
 from .model import (Actor, Anonymisation, Block, Catalog, CaseStudy, CoursePack, Day, Exception_, Exercise, Figure,
                     GlossaryTerm, Licence, Meta, Module, Named, Reference, Source, Stage, Unit, Vocabulary)
@@ -365,13 +365,10 @@ def _check_modules(ctx: _Context, root: Path, docs: list[Document], modules: lis
                             f"glossar: unbekannter Glossarbegriff '{term}'{suggest(term, known_terms)} (Kennungen stehen in glossar.yml)",
                             code="ref.glossary")
             for j, fig in enumerate(unit.figures):
-                target = (root / fig.file).resolve()
-                where = ("einheiten", i, "abbildungen", j, "datei")
-                if fig.file.startswith("/") or not target.is_relative_to(root):
-                    ctx.add(doc, where, f"abbildungen: Bildpfad '{fig.file}' führt aus dem Projektordner hinaus",
-                            code="ref.figure")
-                elif not target.is_file():
-                    ctx.add(doc, where, f"abbildungen: Bilddatei '{fig.file}' gibt es nicht", code="ref.figure")
+                try:
+                    figures.check(root, fig.file)
+                except figures.FigureProblem as exc:
+                    ctx.add(doc, ("einheiten", i, "abbildungen", j, "datei"), f"abbildungen: {exc}", code="ref.figure")
 
 
 # --- case studies -----------------------------------------------------------------------------------------

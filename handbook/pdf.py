@@ -421,10 +421,8 @@ def compile_pdf(catalog: Catalog, doc: Document, out: Path) -> Path:
 
 
 def _write_atomic(out: Path, data: bytes) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, out)
+    from .outdir import write_atomic
+    write_atomic(out, data)  # a temporary file beside ``out`` that never stays behind; OSError → German BuildError
 
 
 def compile_docx(catalog: Catalog, doc: Document, out: Path) -> Path:
@@ -442,9 +440,16 @@ def compile_docx(catalog: Catalog, doc: Document, out: Path) -> Path:
             "date": _meta_plain(" · ".join(facts)),
             "toc-title": "Inhalt",
         }, ensure_ascii=False), encoding="utf-8")
-        _pandoc(catalog, doc, "docx", tmp, outputfile=tmp_out,
-                extra=[f"--metadata-file={cover.name}", "--toc", "--toc-depth=2"])
-    os.replace(tmp_out, out)
+        try:
+            _pandoc(catalog, doc, "docx", tmp, outputfile=tmp_out,
+                    extra=[f"--metadata-file={cover.name}", "--toc", "--toc-depth=2"])
+            os.replace(tmp_out, out)
+        except OSError as exc:
+            from .outdir import os_error_de
+            raise BuildError(os_error_de(exc, out)) from None
+        finally:
+            if tmp_out.exists():
+                tmp_out.unlink()
     return out
 
 
