@@ -98,6 +98,8 @@ def _count_files(folder: Path) -> int:
 def _build_locked(catalog, out: Path, *, pdfs: bool, offline: bool) -> None:
     given_epoch = os.environ.get("SOURCE_DATE_EPOCH")
     epoch = timestamp(catalog)  # SOURCE_DATE_EPOCH if set (checked), else the edition date
+    if not 315532800 <= epoch <= 4102444799:  # ZIP needs 1980 or later, gzip headers 32 bits: 1980 to 2099
+        raise BuildError(f"SOURCE_DATE_EPOCH muss ein Zeitpunkt von 1980 bis 2099 sein (Sekunden seit 1970), gefunden {epoch}")
     os.environ["SOURCE_DATE_EPOCH"] = str(epoch)  # sitemap, PDFs and zip carry the edition date, not the clock
     work = outdir.work_dir(out)
     try:

@@ -16,7 +16,7 @@ from .errors import ContentError, Problem
 from .model import (Actor, Anonymisation, Block, Catalog, CaseStudy, CoursePack, Day, Exception_, Exercise, Figure,
                     GlossaryTerm, Licence, Meta, Module, Named, Reference, Source, Stage, Unit, Vocabulary)
 from .parse import Document, FileProblem, decode, parse_file, read_regular
-from .schema import describe, suggest, validate
+from .schema import describe, field_name, suggest, validate
 
 log = logging.getLogger("handbook.loader")
 
@@ -195,6 +195,7 @@ def load(root: Path | str = ".", *, check_anonymity: bool = True) -> Catalog:
             if scanner is not None and kind == "fallstudie" and doc.data["anonymisierung"]["freigegeben"] is True:
                 scanner.add(doc)
 
+    _check_edges(ctx, docs, folder_docs)
     vocab = _vocabulary(docs["vokabular.yml"])
     meta = _meta(docs["handbuch.yml"])
     glossary, glossary_docs = _glossary(ctx, docs["glossar.yml"])
@@ -240,6 +241,9 @@ def load(root: Path | str = ".", *, check_anonymity: bool = True) -> Catalog:
     linkable = set(module_ids) | unit_ids | released | known_terms
     for doc in folder_docs["modules"] + folder_docs["case_studies"] + ([glossary_docs] if glossary_docs else []):
         _check_links(ctx, doc, linkable, withheld)
+    for doc in [d for d in docs.values() if d is not None] + folder_docs["modules"] + folder_docs["case_studies"] \
+            + folder_docs["course_packs"]:
+        _check_markdown_links(ctx, doc)
 
     packs_ = [_pack(ctx, doc, {u.id: u.minutes for m in modules for u in m.units}, unit_ids, released, withheld)
               for doc in folder_docs["course_packs"]]
@@ -434,6 +438,70 @@ def _check_links(ctx: _Context, doc: Document, linkable: set[str], withheld: set
             why = (f"Verweis auf '{target}': dieser Fall ist nicht freigegeben und wird nicht veröffentlicht"
                    if target in withheld else f"Verweis auf unbekannte Kennung '{target}'{suggest(target, linkable)}")
             ctx.problems.append(Problem(doc.path, line, col, why, "ref.link"))
+
+
+#: Longest id: ids become file and folder names (kurspaket-<id>-teilnahmeliste.pdf), which may have 255 bytes.
+MAX_ID = 100
+#: The edition date becomes a timestamp in ZIP files (from 1980) and gzip headers (32 bits, until 2106).
+EDITION_RANGE = (dt.date(1980, 1, 1), dt.date(2099, 12, 31))
+#: A Markdown link or image: [text](target). The target is what the check looks at.
+_MD_LINK = re.compile(r"!?\[[^\]\n]*\]\(\s*<?([^)\s>]*)")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1", re.DOTALL)
+
+
+def _check_edges(ctx: _Context, docs: dict, folder_docs: dict) -> None:
+    """Values the schemas accept but no output could carry: reported here, at their place, so that check ⇒ build."""
+    meta = docs.get("handbuch.yml")
+    if meta is not None:
+        stand = dt.date.fromisoformat(meta.data["stand"])
+        lo, hi = EDITION_RANGE
+        if not lo <= stand <= hi:
+            ctx.add(meta, ("stand",), f"stand: erwartet ein Datum von {lo.isoformat()} bis {hi.isoformat()}, "
+                                      f"gefunden '{meta.data['stand']}'", code="meta.stand")
+    vocab = docs.get("vokabular.yml")
+    if vocab is not None:
+        seen: dict = {}
+        for i, stage in enumerate(vocab.data["eskalationsstufen"]):
+            n = stage["stufe"]
+            if n in seen:
+                ctx.add(vocab, ("eskalationsstufen", i, "stufe"),
+                        f"eskalationsstufen[{i + 1}].stufe: Stufe {n} steht schon in Zeile {seen[n]} – jede der neun "
+                        "Stufen genau einmal", code="vocab.stage")
+            else:
+                seen[n] = vocab.where(("eskalationsstufen", i, "stufe"))[0]
+        for key in ("konstellationen", "themen", "kommunetypen"):
+            ids: dict = {}
+            for i, item in enumerate(vocab.data.get(key, [])):
+                if item["id"] in ids:
+                    ctx.add(vocab, (key, i, "id"), f"{key}[{i + 1}].id: '{item['id']}' steht schon in Zeile {ids[item['id']]}",
+                            code="vocab.duplicate")
+                else:
+                    ids[item["id"]] = vocab.where((key, i, "id"))[0]
+    for doc in [d for d in docs.values() if d is not None] + [d for ds in folder_docs.values() for d in ds]:
+        for path, value in _text_paths(doc.data):
+            if path and path[-1] == "id" and len(value) > MAX_ID:
+                ctx.add(doc, path, f"{field_name(path)}: höchstens {MAX_ID} Zeichen, gefunden {len(value)} – Kennungen werden zu "
+                                   "Dateinamen", code="ref.id_length")
+
+
+def _check_markdown_links(ctx: _Context, doc: Document) -> None:
+    """Markdown links and images must go to a web or mail address; inside the handbook, [[id]] is the link."""
+    for path, text in _text_paths(doc.data):
+        if "](" not in text:
+            continue
+        masked = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), text)
+        for m in _MD_LINK.finditer(masked):
+            target = m.group(1)
+            if target and _SCHEME.match(target):
+                continue
+            line, col = doc.locate(path, m.start(), len(m.group(0)))
+            what = "Bild" if m.group(0).startswith("!") else "Link"
+            shown = f"'{target}'" if target else "(leer)"
+            hint = ("Abbildungen gehören in 'abbildungen' der Einheit" if what == "Bild"
+                    else "für Verweise innerhalb des Handbuchs [[kennung]] schreiben")
+            ctx.problems.append(Problem(doc.path, line, col, f"{what}-Ziel {shown}: erlaubt sind nur vollständige Adressen "
+                                        f"wie https://… oder mailto:… – {hint}", "ref.md_link"))
 
 
 def _anonymity_texts(d: dict) -> list[tuple[tuple, str]]:
