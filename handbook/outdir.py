@@ -215,7 +215,8 @@ def exchange(new: Path, out: Path) -> Path | None:
         old = out.parent / f".{out.name}-old-{os.getpid()}"
         os.replace(out, old)
         try:
-            return _flip(new, out) or old
+            _flip(new, out)
+            return old
         except OSError:
             os.replace(old, out)
             raise
@@ -234,9 +235,10 @@ def _flip(new: Path, out: Path) -> Path | None:
     with contextlib.suppress(FileNotFoundError):
         os.unlink(link)
     os.symlink(version.name, link)
-    previous = out.resolve() if out.is_symlink() else None
     os.replace(link, out)
-    return previous
+    # The previous version stays until the next build: a reader that resolved the old link a moment ago still
+    # finds its file. remove_leftovers() deletes it (and every older one) under the lock of the next build.
+    return None
 
 
 def work_dir(out: Path) -> Path:
