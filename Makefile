@@ -47,8 +47,9 @@ build: $(STAMP) node_modules/.installed build-deps
 test: $(STAMP) node_modules/.installed test-deps
 	$(PY) -m pytest
 
+# The preview: quiet and German (handbook/preview.py); a content error keeps the last good site and shows the error.
 serve: $(STAMP)
-	$(PY) -m mkdocs serve --livereload
+	KOKO_SERVE=1 NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs serve --livereload
 
 bench: $(STAMP)
 	$(PY) -m handbook bench

@@ -9,7 +9,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # MkDocs loads 
 
 from mkdocs.structure.files import File, Files  # noqa: E402
 
-from handbook import site  # noqa: E402
+from handbook import preview, site  # noqa: E402
+
+preview.install_filter()  # `make serve` only: MkDocs' chatter filtered, the rest in German
 
 
 def on_config(config):
@@ -41,6 +43,11 @@ def on_files(files: Files, config) -> Files:
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
     return markdown + site.abbreviations(site.catalog_for(config))
+
+
+def on_page_content(html_text: str, page, config, files) -> str:
+    # `make serve` while the content has errors: the German errors at the top of every page.
+    return preview.banner_html() + html_text
 
 
 def on_post_build(config) -> None:

@@ -513,3 +513,69 @@ def test_german_argparse_strings_do_not_leak_into_other_parsers():
     from handbook.cli import Parser
     Parser(prog="x").format_help()
     assert argparse.ArgumentParser(prog="y").format_usage().startswith("usage: ")
+
+
+# --- 9. the preview ---------------------------------------------------------------------------------------------
+
+def _free_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> str:
+    import urllib.request
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read().decode("utf-8")
+
+
+def test_serve_is_quiet_german_and_keeps_the_last_good_site(tree):
+    """`make serve` (same command and environment): German lines only; a content error keeps the last good
+    site, goes to the terminal and to the top of every page; the fix removes it again."""
+    port = _free_port()
+    log = tree.parent / "serve.log"
+    with open(log, "w", encoding="utf-8") as sink:
+        proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--livereload", "-a", f"127.0.0.1:{port}",
+                                 "-w", str(tree)], cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT,
+                                env={**os.environ, "KOKO_SERVE": "1", "NO_MKDOCS_2_WARNING": "1",
+                                     "KOKO_CONTENT_ROOT": str(tree)})
+    try:
+        def wait_for(text: str, timeout: float = 120) -> str:
+            end = time.monotonic() + timeout
+            while time.monotonic() < end:
+                content = log.read_text(encoding="utf-8")
+                if text in content:
+                    return content
+                assert proc.poll() is None, content
+                time.sleep(0.3)
+            raise AssertionError(f"{text!r} nicht erschienen:\n{log.read_text(encoding='utf-8')}")
+
+        first = wait_for("Vorschau: http://127.0.0.1:")
+        url = f"http://127.0.0.1:{port}/fallstudien/f-muell/"
+        assert "Müll im Hinterhof" in _get(url) and "Die Inhalte enthalten Fehler" not in _get(url)
+        case = tree / "case_studies" / "f-muell.yml"
+        good = case.read_text(encoding="utf-8")
+        case.write_text(good.replace("geprueft_am: 2026-10-01", "geprueft_am: 2027-02-30"), encoding="utf-8")
+        broken = wait_for("die Vorschau zeigt weiter den letzten fehlerfreien Stand")
+        assert re.search(r"^case_studies/f-muell\.yml:\d+:\d+: '2027-02-30' ist kein gültiges Datum", broken, re.M), broken
+        wait_for("neu gebaut in", timeout=60)
+        time.sleep(1)
+        page = _get(url)
+        assert "Müll im Hinterhof" in page  # the last good content …
+        assert "Die Inhalte enthalten Fehler – gezeigt wird der letzte fehlerfreie Stand" in page  # … with the error
+        assert "&#x27;2027-02-30&#x27; ist kein gültiges Datum" in page
+        case.write_text(good, encoding="utf-8")
+        end = time.monotonic() + 60
+        while "Die Inhalte enthalten Fehler" in _get(url):
+            assert time.monotonic() < end, log.read_text(encoding="utf-8")
+            time.sleep(0.5)
+        text = log.read_text(encoding="utf-8")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    for noise in ("end of life", "[macros]", "not included in the \"nav\"", "Traceback", "Building documentation",
+                  "Serving on", "Documentation built"):
+        assert noise not in text, (noise, text)
+    assert "Änderung erkannt – baue neu …" in text and re.search(r"neu gebaut in \d+,\d s", text)
+    assert len(first.strip().splitlines()) <= 3, first
