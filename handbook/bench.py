@@ -586,8 +586,9 @@ def _measured(cmd: list[str]) -> dict:
         wall, rss, _ = _run(cmd)
         return {"s": round(wall, 3), "peak_mb": round(rss, 1), "ok": True}
     except RuntimeError as exc:
-        lines = [ln for ln in str(exc).splitlines()[1:] if ln.strip()]
-        return {"ok": False, "meldung": (lines[-2] if len(lines) > 1 else lines[-1] if lines else str(exc))[:300]}
+        lines = [ln.strip() for ln in str(exc).splitlines()[1:] if ln.strip()]
+        errors = [ln.split("Error: ", 1)[1] for ln in lines if "Error: " in ln]  # the exception's message
+        return {"ok": False, "meldung": (errors[-1] if errors else lines[-1] if lines else str(exc))[:300]}
 
 
 def resources(work: Path, scales: tuple[float, ...] = (0.5, 1.0)) -> list[dict]:
@@ -632,6 +633,9 @@ def resources_md(rows: list[dict]) -> str:
                  else f"Fehler: {r['meldung'].replace('|', '/')} | –")
         lines.append(f"| {r['fall']} | {num(r['skala'] * 100, 0)} % | {r['schritt']} | {value} |")
     lines.append("")
+    if max(r["skala"] for r in rows) < 1:
+        lines += ["**Probelauf in verkleinerter Größe** (die Spalte Größe nennt den Anteil an der erlaubten Grenze); "
+                  "die volle Messung macht `make bench`.", ""]
     for case, text in RESOURCE_CASES.items():
         lines.append(f"- **{case}**: {text}.")
     growth = []

@@ -11,7 +11,7 @@ import os
 import re
 from pathlib import Path
 
-from . import figures, packs
+from . import figures, glyphs, packs
 from .errors import ContentError, Problem
 from .model import (Actor, Anonymisation, Block, Catalog, CaseStudy, CoursePack, Day, Exception_, Exercise, Figure,
                     GlossaryTerm, Licence, Meta, Module, Named, Reference, Source, Stage, Unit, Vocabulary)
@@ -244,6 +244,7 @@ def load(root: Path | str = ".", *, check_anonymity: bool = True) -> Catalog:
     for doc in [d for d in docs.values() if d is not None] + folder_docs["modules"] + folder_docs["case_studies"] \
             + folder_docs["course_packs"]:
         _check_markdown_links(ctx, doc)
+        _check_glyphs(ctx, doc)
 
     packs_ = [_pack(ctx, doc, {u.id: u.minutes for m in modules for u in m.units}, unit_ids, released, withheld)
               for doc in folder_docs["course_packs"]]
@@ -502,6 +503,21 @@ def _check_markdown_links(ctx: _Context, doc: Document) -> None:
                     else "für Verweise innerhalb des Handbuchs [[kennung]] schreiben")
             ctx.problems.append(Problem(doc.path, line, col, f"{what}-Ziel {shown}: erlaubt sind nur vollständige Adressen "
                                         f"wie https://… oder mailto:… – {hint}", "ref.md_link"))
+
+
+def _check_glyphs(ctx: _Context, doc: Document) -> None:
+    """Characters no print font has, at every place they stand (at most 20 per file): check ⇒ PDF."""
+    found = 0
+    for path, text in _text_paths(doc.data):
+        if text.isascii():
+            continue
+        for ch in glyphs.missing(text):
+            start = text.find(ch)
+            while start >= 0 and found < 20:
+                line, col = doc.locate(path, start, len(ch))
+                ctx.problems.append(Problem(doc.path, line, col, glyphs.message(ch), "pdf.glyph"))
+                found += 1
+                start = text.find(ch, start + 1)
 
 
 def _anonymity_texts(d: dict) -> list[tuple[tuple, str]]:
