@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from . import figures, glyphs, packs
+from . import text as T
 from .errors import ContentError, Problem
 from .model import (Actor, Anonymisation, Block, Catalog, CaseStudy, CoursePack, Day, Exception_, Exercise, Figure,
                     GlossaryTerm, Licence, Meta, Module, Named, Reference, Source, Stage, Unit, Vocabulary)
@@ -21,7 +22,7 @@ from .schema import describe, field_name, suggest, validate
 log = logging.getLogger("handbook.loader")
 
 #: The project's own link syntax inside Markdown: [[id]] or [[id|Linktext]].
-LINK = re.compile(r"\[\[([A-Za-z0-9_-]+)(?:\|([^\]\n]+))?\]\]")
+LINK = T.LINK
 #: A day in a date: 3.3.2022, 2022-03-03, 3. März
 _DAY_PRECISE = re.compile(
     r"\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}\.\s*\d{1,2}\.|\b\d{1,2}\.\s*(Januar|Jänner|Februar|März|April|Mai|Juni|Juli|"
@@ -79,6 +80,27 @@ def _ids_in(data: object) -> set[str]:
         for v in data:
             found |= _ids_in(v)
     return found
+
+
+def _md(ctx: _Context, doc: Document, path: tuple, value: object) -> T.Markdown:
+    """A Markdown field, parsed once; what its author must fix is reported at its line and column."""
+    if value is None:
+        value = ""
+    parsed = T.parse_markdown(str(value))
+    key = next((p for p in reversed(path) if isinstance(p, str)), "")
+    for issue in parsed.issues:
+        line, col = doc.locate(path, issue.offset, issue.length)
+        ctx.problems.append(Problem(doc.path, line, col, f"{key}: {issue.message}", issue.code))
+    return parsed
+
+
+def _pl(value: object) -> T.Plain:
+    """A plain-text field, parsed once (text and [[id]] links)."""
+    return T.parse_plain("" if value is None else str(value))
+
+
+def _pls(values) -> list:
+    return [_pl(v) for v in values or []]
 
 
 def _tree(root: Path) -> tuple[list[tuple[str, str]], list[Problem]]:
@@ -197,7 +219,7 @@ def load(root: Path | str = ".", *, check_anonymity: bool = True) -> Catalog:
 
     _check_edges(ctx, docs, folder_docs)
     vocab = _vocabulary(docs["vokabular.yml"])
-    meta = _meta(docs["handbuch.yml"])
+    meta = _meta(ctx, docs["handbuch.yml"])
     glossary, glossary_docs = _glossary(ctx, docs["glossar.yml"])
     references = _references(ctx, docs["literatur.yml"])
     known_refs = {r.id for r in references} | ctx.lenient_ids
@@ -243,7 +265,6 @@ def load(root: Path | str = ".", *, check_anonymity: bool = True) -> Catalog:
         _check_links(ctx, doc, linkable, withheld)
     for doc in [d for d in docs.values() if d is not None] + folder_docs["modules"] + folder_docs["case_studies"] \
             + folder_docs["course_packs"]:
-        _check_markdown_links(ctx, doc)
         _check_glyphs(ctx, doc)
 
     packs_ = [_pack(ctx, doc, {u.id: u.minutes for m in modules for u in m.units}, unit_ids, released, withheld)
@@ -279,21 +300,23 @@ def _vocabulary(doc: Document | None) -> Vocabulary | None:
         municipality_types=named(d["kommunetypen"]))
 
 
-def _meta(doc: Document | None) -> Meta | None:
+def _meta(ctx: _Context, doc: Document | None) -> Meta | None:
     if doc is None:
         return None
     d = doc.data
     lic = d["lizenz"]
-    return Meta(title=d["titel"], subtitle=d.get("untertitel", ""), edition=dt.date.fromisoformat(d["stand"]),
-                editor=d["herausgeber"], licence=Licence(lic["name"], lic["kennung"], lic.get("url", "")),
-                imprint=d.get("impressum", ""), contact_role=d["kontakt"]["rolle"], contact_email=d["kontakt"]["email"])
+    return Meta(title=_pl(d["titel"]), subtitle=_pl(d.get("untertitel", "")), edition=dt.date.fromisoformat(d["stand"]),
+                editor=_pl(d["herausgeber"]), licence=Licence(_pl(lic["name"]), _pl(lic["kennung"]), lic.get("url", "")),
+                imprint=_md(ctx, doc, ("impressum",), d.get("impressum", "")), contact_role=_pl(d["kontakt"]["rolle"]),
+                contact_email=_pl(d["kontakt"]["email"]))
 
 
 def _glossary(ctx: _Context, doc: Document | None) -> tuple[list[GlossaryTerm], Document | None]:
     if doc is None:
         return [], None
-    terms = [GlossaryTerm(t["id"], t["begriff"], t["definition"], t.get("abkuerzung", ""), t.get("siehe", []))
-             for t in doc.data["begriffe"]]
+    terms = [GlossaryTerm(t["id"], _pl(t["begriff"]), _md(ctx, doc, ("begriffe", i, "definition"), t["definition"]),
+                          _pl(t.get("abkuerzung", "")), t.get("siehe", []))
+             for i, t in enumerate(doc.data["begriffe"])]
     ids = {t.id for t in terms}
     for i, term in enumerate(terms):
         for j, ref in enumerate(term.see):
@@ -324,14 +347,19 @@ def _module(ctx: _Context, doc: Document) -> Module:
     units = []
     for i, u in enumerate(d["einheiten"]):
         line, col = doc.where(("einheiten", i))
-        exercises = [Exercise(e["id"], e["titel"], e["dauer_min"], e["sozialform"], e["aufgabe"],
-                              e.get("loesungshinweis", ""), u["id"]) for e in u.get("uebungen", [])]
-        figures = [Figure(f["datei"], f["alt"], f.get("titel", "")) for f in u.get("abbildungen", [])]
-        units.append(Unit(u["id"], u["titel"], u["dauer_min"], u["lernziele"], u["inhalt"], u.get("methoden", []),
-                          u.get("material", []), exercises, u.get("trainerhinweise", ""), u.get("literatur", []),
+        at = ("einheiten", i)
+        exercises = [Exercise(e["id"], _pl(e["titel"]), e["dauer_min"], _pl(e["sozialform"]),
+                              _md(ctx, doc, at + ("uebungen", j, "aufgabe"), e["aufgabe"]),
+                              _md(ctx, doc, at + ("uebungen", j, "loesungshinweis"), e.get("loesungshinweis", "")), u["id"])
+                     for j, e in enumerate(u.get("uebungen", []))]
+        figures = [Figure(f.get("datei", ""), _pl(f["alt"]), _pl(f.get("titel", ""))) for f in u.get("abbildungen", [])]
+        units.append(Unit(u["id"], _pl(u["titel"]), u["dauer_min"], _pls(u["lernziele"]),
+                          _md(ctx, doc, at + ("inhalt",), u["inhalt"]), _pls(u.get("methoden", [])),
+                          _pls(u.get("material", [])), exercises,
+                          _md(ctx, doc, at + ("trainerhinweise",), u.get("trainerhinweise", "")), u.get("literatur", []),
                           u.get("glossar", []), figures, d["id"], Source(doc.path, line, col)))
-    return Module(d["id"], d["nummer"], d["titel"], d["beschreibung"], d["dauer_tage"], d["lernziele"], units,
-                  Source(doc.path, 1, 1))
+    return Module(d["id"], d["nummer"], _pl(d["titel"]), _md(ctx, doc, ("beschreibung",), d["beschreibung"]),
+                  d["dauer_tage"], _pls(d["lernziele"]), units, Source(doc.path, 1, 1))
 
 
 def _check_modules(ctx: _Context, root: Path, docs: list[Document], modules: list[Module],
@@ -402,13 +430,14 @@ def _case(ctx: _Context, doc: Document, vocab: Vocabulary | None) -> CaseStudy:
                 ctx.add(doc, ("themen", i), f"themen: unbekanntes Thema {describe(topic)}{suggest(topic, vocab.topics)} "
                                             "(Themen stehen in vokabular.yml)", code="vocab.thema")
     an = d["anonymisierung"]
-    anon = Anonymisation(an["verfahren"], an["geprueft_von"], dt.date.fromisoformat(an["geprueft_am"]),
+    anon = Anonymisation(_pl(an["verfahren"]), _pl(an["geprueft_von"]), dt.date.fromisoformat(an["geprueft_am"]),
                          an["freigegeben"], [Exception_(x["text"], x["begruendung"]) for x in an.get("ausnahmen", [])])
-    actors = [Actor(a["rolle"], a["interessen"], a.get("position", "")) for a in d["akteure"]]
-    return CaseStudy(d["id"], d["titel"], d["herkunft"], d["kommune"]["typ"], d["kommune"]["region"], period,
-                     d["konstellation"], d["themen"], d["eskalationsstufe"], actors, d["ausgangslage"], d["verlauf"],
-                     d["intervention"], d["ergebnis"], d["lernerfahrungen"], d["reflexionsfragen"], d["module"], anon,
-                     Source(doc.path, 1, 1))
+    actors = [Actor(_pl(a["rolle"]), _pl(a["interessen"]), _pl(a.get("position", ""))) for a in d["akteure"]]
+    story = {k: _md(ctx, doc, (k,), d[k]) for k in ("ausgangslage", "verlauf", "intervention", "ergebnis")}
+    return CaseStudy(d["id"], _pl(d["titel"]), d["herkunft"], d["kommune"]["typ"], _pl(d["kommune"]["region"]),
+                     _pl(period), d["konstellation"], d["themen"], d["eskalationsstufe"], actors, story["ausgangslage"],
+                     story["verlauf"], story["intervention"], story["ergebnis"], _pls(d["lernerfahrungen"]),
+                     _pls(d["reflexionsfragen"]), d["module"], anon, Source(doc.path, 1, 1))
 
 
 def _choices(named: dict) -> str:
@@ -445,10 +474,6 @@ def _check_links(ctx: _Context, doc: Document, linkable: set[str], withheld: set
 MAX_ID = 100
 #: The edition date becomes a timestamp in ZIP files (from 1980) and gzip headers (32 bits, until 2106).
 EDITION_RANGE = (dt.date(1980, 1, 1), dt.date(2099, 12, 31))
-#: A Markdown link or image: [text](target). The target is what the check looks at.
-_MD_LINK = re.compile(r"!?\[[^\]\n]*\]\(\s*<?([^)\s>]*)")
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1", re.DOTALL)
 
 
 def _check_edges(ctx: _Context, docs: dict, folder_docs: dict) -> None:
@@ -484,25 +509,6 @@ def _check_edges(ctx: _Context, docs: dict, folder_docs: dict) -> None:
             if path and path[-1] == "id" and len(value) > MAX_ID:
                 ctx.add(doc, path, f"{field_name(path)}: höchstens {MAX_ID} Zeichen, gefunden {len(value)} – Kennungen werden zu "
                                    "Dateinamen", code="ref.id_length")
-
-
-def _check_markdown_links(ctx: _Context, doc: Document) -> None:
-    """Markdown links and images must go to a web or mail address; inside the handbook, [[id]] is the link."""
-    for path, text in _text_paths(doc.data):
-        if "](" not in text:
-            continue
-        masked = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), text)
-        for m in _MD_LINK.finditer(masked):
-            target = m.group(1)
-            if target and _SCHEME.match(target):
-                continue
-            line, col = doc.locate(path, m.start(), len(m.group(0)))
-            what = "Bild" if m.group(0).startswith("!") else "Link"
-            shown = f"'{target}'" if target else "(leer)"
-            hint = ("Abbildungen gehören in 'abbildungen' der Einheit" if what == "Bild"
-                    else "für Verweise innerhalb des Handbuchs [[kennung]] schreiben")
-            ctx.problems.append(Problem(doc.path, line, col, f"{what}-Ziel {shown}: erlaubt sind nur vollständige Adressen "
-                                        f"wie https://… oder mailto:… – {hint}", "ref.md_link"))
 
 
 def _check_glyphs(ctx: _Context, doc: Document) -> None:

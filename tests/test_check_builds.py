@@ -105,10 +105,8 @@ def _text_slots(tree: Tree) -> list[tuple[dict | list, str | int]]:
     return slots
 
 
-#: Figures pass check but the site cannot show them yet (MkDocs does not find the image): the lead's rendering
-#: work (issue 12/13) copies checked figures into the site. Until then the figure mutation is tested on its own
-#: in test_a_checked_figure_builds (strict xfail: it fails the suite the day figures work, to be switched on here).
-FIGURE: list[str] = []
+#: Figures (checked at load, copied into the site and embedded in the PDF).
+FIGURE = ["figure"]
 
 
 @st.composite
@@ -182,13 +180,6 @@ SETTINGS = settings(max_examples=40, deadline=None, phases=[Phase.explicit, Phas
 @SETTINGS
 @given(mutated=mutated_trees())
 def test_what_check_accepts_builds(tmp_path_factory, mutated):
-    _check_then_build(tmp_path_factory, mutated)
-
-
-@pytest.mark.xfail(strict=True, reason="Abbildungen auf der Website: Teil der Darstellungsarbeit (Issue 12/13)")
-@settings(SETTINGS, max_examples=3)
-@given(mutated=mutated_trees(figure=True))
-def test_a_checked_figure_builds(tmp_path_factory, mutated):
     _check_then_build(tmp_path_factory, mutated)
 
 
