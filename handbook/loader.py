@@ -746,6 +746,9 @@ def load_pack(catalog: Catalog, path: Path | str) -> CoursePack:
     path = Path(path).resolve()
     display = str(path.relative_to(catalog.root)) if path.is_relative_to(catalog.root) else str(path)
     ctx = _Context(catalog.root)
+    if path.exists() and not path.is_file():
+        raise ContentError([Problem(display, 1, 1, f"{display} ist keine gewöhnliche Datei (Ordner, Gerät oder Pipe) – "
+                                                   "erwartet wird eine Kurspaket-Datei (.yml)", "load.not_regular")])
     if not path.is_file():
         raise ContentError([Problem(display, 1, 1, f"Datei fehlt: {display}", "load.missing")])
     doc = ctx.read(display, "kurspaket")  # root / an absolute path is that path

@@ -86,6 +86,28 @@ def test_build_replaces_only_an_empty_folder_or_an_earlier_site(tree, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == [".ausgabe.lock", "ausgabe", "tree"]
 
 
+def test_a_site_from_before_the_marker_is_still_the_projects(tree):
+    """The project's own site/ built by an earlier version (no marker yet): MkDocs' pages, nothing else."""
+    legacy = tree / "site"
+    legacy.mkdir()
+    for name in ("index.html", "sitemap.xml", "404.html"):
+        (legacy / name).write_text("alt", encoding="utf-8")
+    result = run_cli("--root", str(tree), "build", "--ohne-pdf", "--ohne-offline")
+    assert result.returncode == 0, result.stderr
+    assert (legacy / outdir.MARKER).is_file() and (legacy / "index.html").read_text(encoding="utf-8") != "alt"
+    (legacy / outdir.MARKER).unlink()
+    (legacy / "notizen.yml").write_text("x: 1\n", encoding="utf-8")  # not a site any more: refused
+    assert run_cli("--root", str(tree), "build", "--ohne-pdf", "--ohne-offline").returncode == 2
+
+
+def test_build_pdf_pack_must_be_a_regular_file(tree):
+    result = subprocess.run([sys.executable, str(ROOT / "build_pdf.py"), "--root", str(tree), "--pack", "/dev/zero",
+                             "-o", str(tree / "x.pdf")], capture_output=True, text=True, cwd=tree,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 1 and "/dev/zero:1:1: /dev/zero ist keine gewöhnliche Datei" in result.stderr
+    assert not (tree / "x.pdf").exists()
+
+
 @pytest.mark.parametrize("target, words", [
     pytest.param("/dev/full", "Endung '.pdf'", id="geraet"),
     pytest.param("GERAET", "keine gewöhnliche Datei", id="geraet-mit-endung"),
