@@ -60,4 +60,4 @@ lock:
 	/tmp/koko-piptools/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe -o requirements.txt requirements.in
 
 clean:
-	rm -rf site .site-* build
+	rm -rf site .site-* .site.lock build
