@@ -167,7 +167,9 @@ _REASONS = {
 def os_error_de(exc: OSError, fallback: Path | str | None = None) -> str:
     """One German sentence for a failed file operation, with the path it failed on."""
     reason = _REASONS.get(exc.errno or 0) or f"Dateifehler ({os.strerror(exc.errno) if exc.errno else exc})"
-    path = exc.filename if exc.filename is not None else fallback
+    # A copy or rename names the source first and the target second: the target is where space or rights lack.
+    path = exc.filename2 if getattr(exc, "filename2", None) is not None else exc.filename
+    path = path if path is not None else fallback
     return f"{reason}: {path}" if path is not None else reason
 
 
@@ -290,6 +292,15 @@ def site_lock(out: Path, say):
         os.close(fd)  # releases the lock
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _umask()  # read once, here: changing it later would race with the threads that write PDFs
+
+
 def write_atomic(out: Path, data: bytes) -> None:
     """Write ``data`` to ``out`` through a temporary file beside it: ``out`` is the old or the new file, never half."""
     out = Path(out)
@@ -297,6 +308,7 @@ def write_atomic(out: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     try:
         with os.fdopen(fd, "wb") as f:
+            os.fchmod(f.fileno(), 0o666 & ~_UMASK)  # as an ordinary file would be created (mkstemp makes it 0600)
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
