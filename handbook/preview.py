@@ -100,3 +100,17 @@ def install_filter() -> None:
     for handler in logging.getLogger("mkdocs").handlers + logging.getLogger().handlers:
         if not any(isinstance(f, QuietGerman) for f in handler.filters):
             handler.addFilter(QuietGerman())
+    # MkDocs ends a failed first build with "Aborted with a BuildError!" (printed by click, not logged).
+    from mkdocs.exceptions import Abort
+    if not getattr(Abort.show, "_koko", False):
+        english = Abort.show
+
+        def show(self, *args, **kwargs):
+            if str(self.format_message()).startswith("Aborted with a"):
+                print("\nAbgebrochen – die Vorschau startet erst mit fehlerfreien Inhalten (Fehler siehe oben); "
+                      "nach der Korrektur `make serve` erneut aufrufen.", file=sys.stderr)
+            else:
+                english(self, *args, **kwargs)
+
+        show._koko = True  # type: ignore[attr-defined]
+        Abort.show = show

@@ -601,3 +601,23 @@ def test_serve_is_quiet_german_and_keeps_the_last_good_site(tree):
         assert noise not in text, (noise, text)
     assert "Änderung erkannt – baue neu …" in text and re.search(r"neu gebaut in \d+,\d s", text)
     assert len(first.strip().splitlines()) <= 3, first
+
+
+def test_atomic_files_get_ordinary_permissions(tmp_path):
+    target = tmp_path / "handbuch.pdf"
+    outdir.write_atomic(target, b"%PDF")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_serve_with_errors_from_the_start_stops_in_german(tree):
+    (tree / "case_studies" / "f-bombe.yml").write_text("a: &x [*x]\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{_free_port()}"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "KOKO_SERVE": "1", "NO_MKDOCS_2_WARNING": "1", "KOKO_CONTENT_ROOT": str(tree)})
+    assert result.returncode == 1
+    out = result.stdout + result.stderr
+    assert "case_studies/f-bombe.yml:1:4: Anker '&x' ist in Inhaltsdateien nicht erlaubt" in out
+    assert "Abgebrochen – die Vorschau startet erst mit fehlerfreien Inhalten" in out
+    assert "Traceback" not in out and "Aborted with" not in out and "[macros]" not in out
