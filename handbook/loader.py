@@ -470,10 +470,18 @@ def _check_links(ctx: _Context, doc: Document, linkable: set[str], withheld: set
             ctx.problems.append(Problem(doc.path, line, col, why, "ref.link"))
 
 
+#: Fields that become headings, titles or labels: a value of only spaces or line breaks would be an empty one.
+_HEADINGS = {"titel", "untertitel", "begriff", "name", "alt", "rolle", "herausgeber"}
 #: Longest id: ids become file and folder names (kurspaket-<id>-teilnahmeliste.pdf), which may have 255 bytes.
 MAX_ID = 100
 #: The edition date becomes a timestamp in ZIP files (from 1980) and gzip headers (32 bits, until 2106).
 EDITION_RANGE = (dt.date(1980, 1, 1), dt.date(2099, 12, 31))
+
+
+def _blank(text: str) -> bool:
+    """Only spaces, line breaks and invisible format characters (zero-width space, soft hyphen, …)."""
+    import unicodedata
+    return all(ch.isspace() or unicodedata.category(ch) == "Cf" for ch in text)
 
 
 def _check_edges(ctx: _Context, docs: dict, folder_docs: dict) -> None:
@@ -506,6 +514,9 @@ def _check_edges(ctx: _Context, docs: dict, folder_docs: dict) -> None:
                     ids[item["id"]] = vocab.where((key, i, "id"))[0]
     for doc in [d for d in docs.values() if d is not None] + [d for ds in folder_docs.values() for d in ds]:
         for path, value in _text_paths(doc.data):
+            if path and path[-1] in _HEADINGS and value and _blank(value):
+                ctx.add(doc, path, f"{field_name(path)}: darf nicht nur aus Leerzeichen oder Zeilenumbrüchen bestehen "
+                                   "(wird zur Überschrift)", code="schema.blank")
             if path and path[-1] == "id" and len(value) > MAX_ID:
                 ctx.add(doc, path, f"{field_name(path)}: höchstens {MAX_ID} Zeichen, gefunden {len(value)} – Kennungen werden zu "
                                    "Dateinamen", code="ref.id_length")

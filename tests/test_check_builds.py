@@ -48,7 +48,7 @@ LINKS = ["[x](anhang.pdf)", "[x](../modul.md)", "[x](#abschnitt)", "[x](/absolut
          "![Bild](bild.png)", "[[m1-e1]]", "[[m2]]", "[[kms|KMS]]", "[[gibt-es-nicht]]", "<https://example.org>",
          "[x]: anhang.pdf", "`[x](code.pdf)`", "[x](https://example.org/(klammer))"]
 CHARS = st.characters(blacklist_categories=("Cs",), max_codepoint=0x1FAFF)
-SPECIAL = list("<>&*_`[](){}#!\\|$@%:;\"'=-+~^./\n\t ß") + ["\u00ad", "\u200b", "\u200d", "\ufeff", "\u202e", "🤝", "⚖️"]
+SPECIAL = list("<>&*_`[](){}#!\\|$@%:;\"'=-+~^./\n\t ß") + ["\n\n", "   "] + ["\u00ad", "\u200b", "\u200d", "\ufeff", "\u202e", "🤝", "⚖️"]
 TEXT = st.lists(st.one_of(CHARS, st.sampled_from(SPECIAL), st.sampled_from(LINKS)), min_size=0, max_size=12).map("".join)
 IDS = st.one_of(st.integers(2, 250).map(lambda n: "p" * n), st.sampled_from(["p" * 98, "p" * 100, "p" * 101]),
                 st.from_regex(r"[a-z0-9][a-z0-9-]{0,30}[a-z0-9]", fullmatch=True))

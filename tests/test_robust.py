@@ -621,3 +621,16 @@ def test_serve_with_errors_from_the_start_stops_in_german(tree):
     assert "case_studies/f-bombe.yml:1:4: Anker '&x' ist in Inhaltsdateien nicht erlaubt" in out
     assert "Abgebrochen – die Vorschau startet erst mit fehlerfreien Inhalten" in out
     assert "Traceback" not in out and "Aborted with" not in out and "[macros]" not in out
+
+
+@pytest.mark.parametrize("title", ["  ", "\n\n", "\u200b", "\u00ad "])
+def test_a_blank_title_is_a_check_error(tree, title):
+    """A title of only spaces, line breaks or invisible characters would be an empty heading (PDF/UA refuses it)."""
+    case = _case_file(tree)
+    data = yaml.load(case.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    data["titel"] = title
+    case.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(ContentError) as info:
+        load(tree)
+    assert [p.message for p in info.value.problems] == [
+        "titel: darf nicht nur aus Leerzeichen oder Zeilenumbrüchen bestehen (wird zur Überschrift)"]
