@@ -133,7 +133,7 @@ def mutated_trees(draw, figure: bool = False) -> Tree:
             good = st.lists(st.lists(st.integers(1000, 2999), min_size=1, max_size=1), min_size=1, max_size=1)
             full = st.tuples(st.integers(1000, 2999), st.integers(1, 12), st.integers(1, 28)).map(lambda t: [list(t)])
             odd = st.lists(st.lists(st.integers(-5, 3000), max_size=4), max_size=3)
-            ref["issued"]["date-parts"] = draw(st.one_of(good, full, odd))
+            ref["issued"]["date-parts"] = draw(st.one_of(good, full, odd, st.just([])))
             if "author" in ref:
                 ref["author"][0]["family"] = draw(st.one_of(TEXT.map(lambda t: t.strip() or "Name"), TEXT, st.integers(), st.none()))
         elif kind == "pack_id":
