@@ -90,7 +90,9 @@ EXTRA_AMBIGUOUS: dict[str, str] = {
     "Merheim": "medium", "Finkenberg": "medium", "Homberg": "medium",
     # outside NRW
     "Regen": "high", "Hof": "high", "Harz": "high", "Börde": "high", "Leer": "high",
-    "Bergstraße": "high", "Roth": "medium", "Kiel": "medium", "Gießen": "medium",
+    "Bergstraße": "high", "Roth": "medium",
+    # NRW Gemeinden that are also words (issue 14): Borken = barks, "Hamm, na ja" = a hesitation
+    "Borken": "medium", "Hamm": "medium", "Kiel": "medium", "Gießen": "medium",
     "Worms": "medium", "Neumarkt": "medium", "Cham": "medium", "Peine": "medium",
     "Verden": "medium", "Celle": "medium", "Stade": "medium", "Landau": "medium",
 }
@@ -100,12 +102,13 @@ DERIVED_STOP = frozenset({
     "Lager", "Lagern", "Hammer", "Hammern", "Werner", "Weißer", "Weißern", "Linder", "Poller", "Pollern",
     "Leerer", "Hofer", "Regener", "Rother", "Weimarer", "Escher", "Sieger", "Sender", "Frecher",
     "Weiler", "Heider", "Kalks", "Essens", "Wetters", "Regens", "Hofs", "Harzes", "Leers", "Hagens",
-    "Lottes", "Lippes", "Halles", "Weidens", "Rahms", "Wahns", "Brühls", "Alpens", "Heidens",
+    "Lottes", "Lippes", "Halles", "Weidens", "Rahms", "Wahns", "Brühls", "Alpens", "Heidens", "Borkens",
     "Schlangens", "Mucher", "Roths", "Kiels",
 })
 
 #: Derived forms that are also food or everyday words: reported only before a capitalised noun.
-FOOD_DERIVED = frozenset({"Hamburger", "Berliner", "Frankfurter", "Wiener", "Thüringer", "Nürnberger"})
+FOOD_DERIVED = frozenset({"Hamburger", "Berliner", "Frankfurter", "Wiener", "Thüringer", "Nürnberger",
+                          "Schwerter", "Schwertern"})  # also: Schwerter = swords
 FOOD_NOUNS = frozenset({"Würstchen", "Würstel", "Kranz", "Pfannkuchen", "Ballen", "Bratwurst",
                         "Rostbratwurst", "Lebkuchen", "Pommes"})
 
@@ -518,7 +521,11 @@ _NAME_AFTER = re.compile(rf"\s+[{UPPER}][{LOWER}]+\b")
 
 #: Continuations that show the common-word reading even after a preposition.
 _COMMON_AFTER: dict[str, re.Pattern[str]] = {k: re.compile(v) for k, v in {
-    "Essen": r"\s+(?:und\s+(?:Trinken|Getränke\w*)|auf\s+Rädern|zu\s+sich)",
+    "Essen": (r"\s+(?:und\s+(?:Trinken|Getränke\w*)|auf\s+Rädern|zu\s+sich|gefragt|fragen|fragten|fragte|"
+              r"gesucht|verlangt|gebeten|angeboten|ausgegeben|gekocht|bestellt|geholt|gebracht|verteilt|serviert|"
+              r"gab|gibt|war|ist|wurde|wird)\b"),
+    "Hamm": r",?\s+(?:na\b|ja\b|hm\b|äh\b)",
+    "Borken": r"\s+(?:der|des|von|vom|alter|alten|dicker|dicken)\b",
     "Lage": r"\s+(?:sein|versetzt|gewesen|der\s+Dinge)\b",
     "Halle": r"\s*(?:\d|[A-Z]\b)",
     "Schlangen": r"\s+(?:stehen|standen|anstehen|angestanden|warten|gewartet|vor\b)",
@@ -594,6 +601,10 @@ def _place_finding(text: str, start: int, end: int) -> Finding | None:
     elif form.ambiguity in ("high", "medium"):
         common = _COMMON_AFTER.get(matched) or _COMMON_AFTER.get(_base(form.place.name))
         if common and common.match(after):
+            return None
+        # "über Essen und Gebetszeiten": coordinated with a noun that is no place -> the common word
+        coord = re.match(rf"\s+(?:und|oder|sowie)\s+([{UPPER}][{LOWER}]+)", after)
+        if coord and form.ambiguity == "high" and coord.group(1) not in _places():
             return None
         context = _has_place_context(before)
         if not context and _PLACE_NOUN_AFTER.match(after):
@@ -724,6 +735,8 @@ def _make(rule: str, text: str, m: re.Match[str]) -> Finding | None:
     elif rule == "datum":
         if not _left_ok(text, start, ".") or not _valid_date(m.group(0)):
             return None
+        if _word_before(text, start).lower() in _NUMBER_WORDS:  # "Version 1.2.", "Kapitel 2.3."
+            return None
     elif rule == "aktenzeichen_gericht":
         if not _left_ok(text, start, "/."):
             return None
@@ -788,8 +801,8 @@ def _resolve(candidates: list[Finding]) -> list[Finding]:
     return kept
 
 
-def scan(text: str) -> list[Finding]:
-    """Return every potentially identifying span of ``text``, sorted by start, non-overlapping."""
+def _scan_plain(text: str) -> list[Finding]:
+    """The rules on already normalised text (offsets into ``text``), sorted by start, non-overlapping."""
     candidates: list[Finding] = []
     for rule, pattern in _patterns():
         for m in pattern.finditer(text):
@@ -797,3 +810,694 @@ def scan(text: str) -> list[Finding]:
             if finding is not None:
                 candidates.append(finding)
     return _resolve(candidates)
+
+
+# --------------------------------------------------------------------------------------------------
+# Normalisation: what the author wrote -> what the rules read, with a map back
+#
+# Spelling must not defeat the rules: ``KÖLN``, ``köln``, ``Köl\u00adn`` (soft hyphen), a zero-width space
+# inside a name, Cyrillic or Greek look-alike letters, fullwidth letters, decomposed umlauts (NFD) and
+# letter-spaced ``K ö l n`` all read as ``Köln``. The normalised text keeps the author's capitalisation
+# (the context rules for ambiguous names need it); case is folded where names are compared. Every change
+# is recorded as a piece (normalised span -> original span) so that findings point at the original text.
+
+#: Combining marks that NFKC composes with the letter before them.
+_COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+#: Invisible characters that are not Unicode format characters but serve the same purpose.
+_INVISIBLE_EXTRA = "\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\ufe00-\ufe0f\uffa0"
+#: Scripts whose letters are confusable with Latin ones; a mapped letter is read as its Latin skeleton.
+_CONFUSABLE_SCRIPTS = ("CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE", "COPTIC", "LISU", "MATHEMATICAL")
+_SPACE_SEPARATORS = " \u00a0\u2009\u202f\u2007\u2002\u2003\u2004\u2005\u2006\u200a"
+_LETTER = rf"[^\W\d_][{_COMBINING}]*"
+#: Three or more single letters, each separated by one space: letter-spaced words ("K ö l n").
+_SPACED = re.compile(rf"(?<![^\W\d_]){_LETTER}(?:[{_SPACE_SEPARATORS}]{_LETTER}){{2,}}(?![^\W\d_])")
+_CONTROL_NAMES = {
+    "\u00ad": "weiches Trennzeichen (U+00AD)", "\u200b": "Leerzeichen ohne Breite (U+200B)",
+    "\u200c": "Bindungsverhinderer (U+200C)", "\u200d": "Bindungszeichen ohne Breite (U+200D)",
+    "\u2060": "Wortverbinder (U+2060)", "\ufeff": "Byte-Order-Mark (U+FEFF)",
+    "\u200e": "Schreibrichtungszeichen (U+200E)", "\u200f": "Schreibrichtungszeichen (U+200F)",
+}
+
+
+@cache
+def _special_class() -> re.Pattern[str]:
+    """Runs of characters that normalisation may change (all others map to themselves).
+
+    Computed once over U+0080..U+24FF (Latin, punctuation, symbols): a character is 'plain' if it is
+    NFKC-stable, not a format character and not a letter of a script with Latin look-alikes. Everything
+    else is special and goes through :func:`_fold_char` (cached per character).
+    """
+    import unicodedata
+
+    plain: list[int] = []
+    for cp in range(0x80, 0x2500):
+        ch = chr(cp)
+        cat = unicodedata.category(ch)
+        if cat in ("Cf", "Mn", "Me", "Cs", "Co", "Cn", "Zs") or unicodedata.normalize("NFKC", ch) != ch:
+            continue
+        if cat.startswith("L") and unicodedata.name(ch, "").startswith(_CONFUSABLE_SCRIPTS):
+            continue
+        plain.append(cp)
+    ranges: list[tuple[int, int]] = []
+    for cp in plain:
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1] = (ranges[-1][0], cp)
+        else:
+            ranges.append((cp, cp))
+    body = "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+    return re.compile(rf"[^\x00-\x7f{body}]+")
+
+
+@cache
+def _spoof_checker():
+    import icu  # PyICU: ICU's implementation of Unicode TR39 (confusables)
+
+    return icu.SpoofChecker()
+
+
+@cache
+def _fold_char(cluster: str) -> tuple[str, bool, bool]:
+    """(normalised text, is an invisible control, was a look-alike letter) for one character cluster."""
+    import unicodedata
+
+    if len(cluster) == 1 and (unicodedata.category(cluster) == "Cf" or re.match(f"[{_INVISIBLE_EXTRA}]", cluster)):
+        return "", True, False
+    out = unicodedata.normalize("NFKC", cluster)
+    confusable = False
+    if any(ord(c) > 0x7f for c in out):
+        pieces = []
+        for c in out:
+            if c.isalpha() and unicodedata.name(c, "").startswith(_CONFUSABLE_SCRIPTS):
+                skel = unicodedata.normalize("NFC", _spoof_checker().getSkeleton(0, c))
+                if skel != c and skel.isascii() and skel.isalpha():
+                    pieces.append(skel)
+                    confusable = True
+                    continue
+            pieces.append(c)
+        out = "".join(pieces)
+    return out, False, confusable
+
+
+@dataclass
+class Normalised:
+    """The text the rules read and the way back to the author's text."""
+
+    original: str
+    text: str
+    n_start: list[int]   # per changed piece: start in the normalised text
+    n_end: list[int]
+    o_start: list[int]   # ... and its span in the original
+    o_end: list[int]
+    controls: list[tuple[int, int]]      # original spans of invisible control characters
+    lookalikes: list[tuple[int, int]]    # original spans of letters read as their Latin look-alike
+
+    def start(self, n: int) -> int:
+        """Original offset of normalised offset ``n`` as a start."""
+        k = _bisect_right(self.n_start, n) - 1
+        if k >= 0 and n < self.n_end[k]:
+            return self.o_start[k]
+        return n if k < 0 else self.o_end[k] + (n - self.n_end[k])
+
+    def end(self, n: int) -> int:
+        """Original offset of normalised offset ``n`` as an exclusive end."""
+        if n <= 0:
+            return 0
+        k = _bisect_right(self.n_start, n - 1) - 1
+        if k >= 0 and n - 1 < self.n_end[k]:
+            return self.o_end[k]
+        return n if k < 0 else self.o_end[k] + (n - self.n_end[k])
+
+
+def _bisect_right(a: list[int], x: int) -> int:
+    from bisect import bisect_right
+    return bisect_right(a, x)
+
+
+def normalise(text: str) -> Normalised:
+    """NFKC, look-alike letters to Latin, invisible characters removed, letter-spaced words rejoined."""
+    edits: list[tuple[int, int, str]] = []      # (original start, original end, replacement)
+    controls: list[tuple[int, int]] = []
+    lookalikes: list[tuple[int, int]] = []
+    if not text.isascii():
+        for m in _special_class().finditer(text):
+            s, e = m.start(), m.end()
+            i = s
+            while i < e:
+                j = i + 1
+                while j < len(text) and re.match(f"[{_COMBINING}]", text[j]):
+                    j += 1
+                cs = i
+                if re.match(f"[{_COMBINING}]", text[i]) and i > 0 and (not edits or edits[-1][1] <= i - 1):
+                    cs = i - 1  # a mark after a plain letter: compose it with that letter
+                cluster = text[cs:j]
+                out, control, confusable = _fold_char(cluster)
+                if control:
+                    controls.append((cs, j))
+                if confusable:
+                    lookalikes.append((cs, j))
+                if out != cluster:
+                    edits.append((cs, j, out))
+                i = j
+    for m in _SPACED.finditer(text):
+        for sp in re.finditer(f"[{_SPACE_SEPARATORS}]", m.group(0)):
+            edits.append((m.start() + sp.start(), m.start() + sp.end(), ""))
+    if not edits:
+        return Normalised(text, text, [], [], [], [], controls, lookalikes)
+    edits.sort()
+    merged: list[tuple[int, int, str]] = []
+    for s, e, r in edits:
+        if merged and s < merged[-1][1]:
+            ps, pe, pr = merged[-1]
+            if r == "" and pr != "":  # a letter-spacing deletion wins over a space normalisation
+                merged[-1] = (ps, max(pe, e), "")
+            continue
+        merged.append((s, e, r))
+    parts: list[str] = []
+    n_start, n_end, o_start, o_end = [], [], [], []
+    pos = npos = 0
+    for s, e, r in merged:
+        parts.append(text[pos:s])
+        npos += s - pos
+        n_start.append(npos)
+        parts.append(r)
+        npos += len(r)
+        n_end.append(npos)
+        o_start.append(s)
+        o_end.append(e)
+        pos = e
+    parts.append(text[pos:])
+    return Normalised(text, "".join(parts), n_start, n_end, o_start, o_end, controls, lookalikes)
+
+
+# --------------------------------------------------------------------------------------------------
+# Further rules (issue 14): first names, initials, handles, IBAN, obfuscated addresses, landmarks,
+# uniqueness words. They run on the normalised text like the rules above.
+
+ANON_DIR = Path(__file__).resolve().parent / "data" / "anon"
+NAMES_FILE = Path(__file__).resolve().parent / "data" / "names" / "vornamen_berlin_2012_2023.csv"
+
+#: First names that are also ordinary German words (lower-case words in the Debian ``wngerman`` list,
+#: plus nouns, months and words checked by hand): a person only in a strong context.
+_WORDLIKE_NAMES_EXTRA = frozenset("""
+Rose Wolf Mai August Juli Juni Engel Stern Sommer Winter Herbst Paris Fee Heide Glück Sonne Ernst Frank
+Kind Mann Hans Sahne Bach Berg Stein Wald See Meer Fuchs Hase Adler Falke Lamm Taube Kraft Ehre Treue Hoffnung
+Liebe Freude Friede Frieden Gott Maria Jesus Christ Christus Neu Alt Rot Blau Grün Braun Schwarz Weiß Grau
+Hall Hamm Halle Lotte Hagen Siegen Essen Lage Ahlen Kamen Werne Verl Olpe Bünde Hörstel Laer Much Alpen
+Sankt Santa Don Dom Kai Bay Berlin Sidney Sydney Florenz Jordan London Lima Milan Kiel Mainz Trier Ulm
+Amt Rat Tat Art Ort Zeit Welt Frau Herr Sohn Kinder Eltern Team Chef Boss Star Fan Golf Tee Kaffee Reis
+Sport Musik Kunst Kultur Natur Kurs Park Platz Zoo Kirche Bar Club Klub Union Liga Angst Macht Zorn Glaube
+Wahl Recht Ende Anfang Mitte Sonntag Montag Freitag Samstag Nord Süd Ost West Orient Asia Africa Afrika Europa
+Amerika India Indien Ghana Mali Kenia Jemen Libanon Israel Iran Irak China Japan Korea Chile Peru Kuba
+Islam Iman Imam Salam Amina Hadi Allah Sultan Emir Khan Scheich Prinz König Kaiser Graf Papst Ritter
+Alle Eine Einer Als Also Auch Bis Dass Doch Ehe Eben Ganz Gern Heute Immer Jede Jeder Kein Mehr Nie Noch
+Oder Ohne Sehr Sogar Sonst Teil Und Viel Weil Wer Wie Wo Zum Zur Mit Bei Nach Vor Über Unter Pro
+Elf Zehn Neun Acht Sieben Null Eins Tausend Hundert
+Ben Tim Tom Jan Leon Mia Ida Ela Ali Ada Eva Ivo Lia Ron Max Sam Ann Mark Kim Uwe Kay Jo
+""".split())
+
+_SPEAKING = ("sagte", "sagt", "sagten", "meinte", "meint", "erklärte", "erklärt", "betonte", "betont", "fragte",
+             "fragt", "antwortete", "antwortet", "schrieb", "schreibt", "rief", "ruft", "berichtete", "berichtet",
+             "erzählte", "erzählt", "kritisierte", "kritisiert", "forderte", "fordert", "erwiderte", "entgegnete",
+             "ergänzte", "widersprach", "warnte", "versprach", "bestätigte", "klagte", "beklagte", "lachte",
+             "schimpfte", "mahnte", "räumte", "gab", "hat", "hatte", "ist", "war", "wurde", "und")
+_SPEAKING_BEFORE = frozenset(_SPEAKING[:-5])   # "…, sagte Thomas": a speaking verb right before the name
+_SPEAKING_AFTER = frozenset(_SPEAKING[:-5])    # "Ayşe sagte …"
+_ROLE_WORDS = frozenset(w + s for w in (
+    "Sozialarbeiter", "Lehrer", "Erzieher", "Trainer", "Nachbar", "Sprecher", "Mitarbeiter", "Hausmeister",
+    "Streetworker", "Schüler", "Anwohner", "Elternvertreter", "Moderator", "Mediator", "Koordinator",
+    "Journalist", "Redakteur", "Referent", "Sachbearbeiter", "Berater", "Betreuer", "Vermieter", "Mieter",
+    "Inhaber", "Betreiber", "Wirt", "Pfleger", "Kollege", "Integrationslotse", "Dolmetscher", "Übersetzer",
+    "Vertreter", "Initiator", "Aktivist", "Ehrenamtler", "Helfer", "Student", "Bewohner", "Besucher",
+    "Gemeinderat", "Ratsmitglied", "Abgeordnete", "Politiker", "Konfliktmanager", "Leiter", "Pädagoge",
+    "Sozialpädagoge", "Polizist", "Beamte", "Kommissar", "Anwalt", "Arzt", "Vorstand", "Imam", "Pfarrer",
+) for s in ("", "in", ":in", "*in", "_in", "In", "e", "s")) | frozenset({
+    "Vater", "Mutter", "Sohn", "Tochter", "Bruder", "Schwester", "Onkel", "Tante", "Oma", "Opa", "Ehemann",
+    "Ehefrau", "Cousin", "Cousine", "Kollegin", "Anwältin", "Ärztin", "Polizistin", "Beamtin", "Nachbarin",
+    "Freundin", "Freund", "namens", "genannt", "heißt", "hieß",
+})
+_SALUTATION_LOWER = ("herr", "herrn", "frau", "fr.", "hr.")
+_LOWER_STOP = frozenset("""
+der die das des dem den ein eine einer eines einem einen und oder aber als am im in mit nach von vom zum zur
+bei auf aus für über unter vor seit wie was wer wo wenn dass doch nur auch noch schon es er sie wir ihr man
+ich du hier dort heute morgen gestern jetzt dann damals später bitte danke ja nein nicht kein keine so sehr
+hat hatte ist war sind waren wird wurde sagte meinte doktor dr. prof. professor bürgermeister bürgermeisterin
+""".split())
+
+
+@cache
+def _first_names() -> dict[str, bool]:
+    """First name -> True if it is also an ordinary word (needs a strong context)."""
+    with NAMES_FILE.open(encoding="utf-8", newline="") as fh:
+        names = [row["vorname"] for row in csv.DictReader(fh)]
+    wordlike = set(_WORDLIKE_NAMES_EXTRA)
+    wordlike.update((ANON_DIR / "vornamen_woerter.txt").read_text(encoding="utf-8").split())
+    amb = _ambiguity()
+    out = {}
+    for name in names:
+        if len(name) < 2 or not name[0].isupper() or not name.isalpha():
+            continue
+        out[name] = name in wordlike or name in amb or name in _NOT_A_NAME or name in _places()
+    return out
+
+
+@cache
+def _landmarks() -> dict[str, tuple[str, str, str]]:
+    """Casefolded landmark or event name -> (name, place, suggestion)."""
+    out = {}
+    with (ANON_DIR / "wahrzeichen.tsv").open(encoding="utf-8", newline="") as fh:
+        rows = [ln for ln in fh if not ln.startswith("#")]
+    for row in csv.DictReader(rows, delimiter="\t"):
+        out[" ".join(row["name"].split()).casefold()] = (row["name"], row["ort"], row["vorschlag"])
+    return out
+
+
+#: Institutions that make a place recognisable when called "the only …", "the first …".
+_INSTITUTIONS = (
+    "Grundschule", "Hauptschule", "Realschule", "Gesamtschule", "Sekundarschule", "Förderschule", "Gymnasium",
+    "Schule", "Berufskolleg", "Kita", "Kindertagesstätte", "Kindergarten", "Familienzentrum", "Moschee",
+    "Moscheegemeinde", "Moscheeverein", "Synagoge", "Kirche", "Kirchengemeinde", "Gemeinde", "Cemevi", "Tempel",
+    "Hallenbad", "Schwimmbad", "Freibad", "Bad", "Sporthalle", "Turnhalle", "Mehrzweckhalle", "Stadthalle",
+    "Sportplatz", "Sportverein", "Fußballverein", "Schwimmverein", "Verein", "Krankenhaus", "Klinik",
+    "Arztpraxis", "Kinderarztpraxis", "Kinderärztin", "Kinderarzt", "Hausärztin", "Hausarzt", "Apotheke",
+    "Bahnhof", "Bücherei", "Bibliothek", "Jugendzentrum", "Jugendtreff", "Jugendhaus", "Bürgerhaus",
+    "Begegnungsstätte", "Unterkunft", "Flüchtlingsunterkunft", "Gemeinschaftsunterkunft", "Notunterkunft",
+    "Erstaufnahmeeinrichtung", "Hochschule", "Universität", "Fachhochschule", "Museum", "Theater", "Kino",
+    "Supermarkt", "Bäckerei", "Gaststätte", "Kneipe", "Shishabar", "Shisha-Bar", "Imbiss", "Dönerladen",
+    "Friedhof", "Feuerwehr", "Polizeiwache", "Wache", "Rathaus", "Bank", "Sparkasse", "Tafel", "Frauenhaus",
+    "Beratungsstelle", "Integrationsrat", "Migrantenselbstorganisation", "Zeitung", "Lokalzeitung",
+)
+_UNIQUE = ("einzige", "einzigen", "einziger", "einziges", "erste", "ersten", "erster", "erstes", "größte",
+           "größten", "größter", "größtes", "älteste", "ältesten", "ältester", "ältestes", "letzte", "letzten",
+           "letzter", "letztes", "kleinste", "kleinsten", "neueste", "neuesten", "höchste", "höchsten")
+
+#: Single-person offices in the feminine form: few women hold them, so the form plus a year narrows to a
+#: handful of holders. The masculine form is not reported (it fits most holders).
+OFFICES_ONE_PERSON = {
+    "Landrätin": "die Kreisspitze", "Oberbürgermeisterin": "die Verwaltungsspitze",
+    "Bürgermeisterin": "die Verwaltungsspitze", "Oberstadtdirektorin": "die Verwaltungsspitze",
+    "Stadtdirektorin": "die Verwaltungsspitze", "Kreisdirektorin": "die Kreisverwaltung",
+    "Polizeipräsidentin": "die Polizeiführung", "Regierungspräsidentin": "die Bezirksregierung",
+    "Superintendentin": "die Kirchenkreisleitung", "Kämmerin": "die Kämmerei", "Stadtkämmerin": "die Kämmerei",
+}
+
+_ORDINALS = ("ersten", "zweiten", "dritten", "vierten", "fünften", "sechsten", "siebten", "siebenten", "achten",
+             "neunten", "zehnten", "elften", "zwölften", "dreizehnten", "vierzehnten", "fünfzehnten",
+             "sechzehnten", "siebzehnten", "achtzehnten", "neunzehnten", "zwanzigsten", "einundzwanzigsten",
+             "zweiundzwanzigsten", "dreiundzwanzigsten", "vierundzwanzigsten", "fünfundzwanzigsten",
+             "sechsundzwanzigsten", "siebenundzwanzigsten", "achtundzwanzigsten", "neunundzwanzigsten",
+             "dreißigsten", "einunddreißigsten")
+_EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+              "November", "December", "Jan.", "Feb.", "Mar.", "Apr.", "Jun.", "Jul.", "Aug.", "Sep.", "Sept.",
+              "Oct.", "Nov.", "Dec.")
+_DE_MONTHS_FULL = ("Januar", "Jänner", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
+                   "Oktober", "November", "Dezember")
+#: Words before "1.2." that show a number, not a date ("Version 1.2.", "Kapitel 2.3.").
+_NUMBER_WORDS = frozenset("""
+version kapitel abschnitt nr. nr nummer seite s. abb. abbildung tab. tabelle punkt schritt stufe modul einheit
+teil folie paragraph § §§ ziffer anlage anhang art. artikel absatz abs. rn. randnummer übung fassung release
+v. band bd. heft ausgabe lektion aufgabe frage tz. textziffer gliederungspunkt top tagesordnungspunkt
+""".split())
+_GENERIC_STREETS = frozenset("""
+Bundesstraße Landstraße Kreisstraße Einkaufsstraße Seitenstraße Nebenstraße Durchgangsstraße Wohnstraße
+Spielstraße Fußgängerstraße Ausfallstraße Umgehungsstraße Querstraße Dorfstraße Geschäftsstraße Anliegerstraße
+Zufahrtsstraße Verbindungsstraße Ringstraße Innenstadtstraße Stadtstraße Privatstraße Einbahnstraße
+Schnellstraße Fahrstraße Prachtstraße Flanierstraße Hauptverkehrsstraße Wohngebietsstraße Sackgasse
+Rettungsgasse Seitengasse Allee Baumallee Straße Strasse Gasse Hauptstraße Marktstraße Schulstraße
+Kirchstraße Bahnhofstraße Zubringerstraße Erschließungsstraße Gemeindestraße Stadtautobahn Lindenallee
+""".split())
+#: Street names that are generic only after an indefinite article ("an einer Hauptstraße").
+_STREET_INDEFINITE = ("eine", "einer", "einen", "einem", "keine", "keiner", "jede", "jeder", "viele", "vielen",
+                      "mehrere", "mehreren", "zwei", "drei", "breite", "breiten", "belebte", "belebten",
+                      "ruhige", "ruhigen", "stark", "befahrene", "befahrenen", "dieselbe", "derselben")
+
+
+@cache
+def _extra_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    months_de = _trie_regex(MONTHS)
+    months_all = _trie_regex(MONTHS + _EN_MONTHS)
+    names = _trie_regex(sorted(_first_names(), key=len, reverse=True))
+    raw = {
+        "iban": r"[A-Z]{2}\d\d(?:[ ]?[A-Z0-9]){11,30}",
+        "handle": r"@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?(?![\w.@-]*\.[A-Za-z]{2,})",
+        "email_obf": (r"[\(\[\{<]\s*(?:at|AT|At|ät|Ät)\s*[\)\]\}>]\s*[\w-]+(?:\s*(?:[\(\[\{<]\s*(?:dot|DOT|Dot|punkt|Punkt)"
+                      r"\s*[\)\]\}>]|\.)\s*[\w-]+)+"
+                      r"|(?:at|AT)\s+[\w-]+\s+(?:dot|DOT|punkt|Punkt)\s+[a-z]{2,}\b"),
+        "url_defanged": (r"h(?:xx|XX|\*\*|tt)ps?(?:\[:\]|\(:\)|:)//[^\s<>\"']+"
+                         r"|(?:ftp|ftps|sftp|file|smb|ssh|git|irc|telnet|gopher|ws|wss)://[^\s<>\"']+"
+                         r"|mailto:[^\s<>\"']+"
+                         r"|(?:\[\.\]|\(\.\)|\[dot\]|\(dot\)|\{\.\})[\w-]+(?:(?:\[\.\]|\(\.\)|\[dot\]|\(dot\)|\.)[\w-]+)*"),
+        "akten_extra": (r"(?:Akt\.?\s?-?\s?Z\.|AZ\.|Ratsvorlage|Beschlussvorlage|Sitzungsvorlage|Verwaltungsvorlage|"
+                        r"Mitteilungsvorlage|Vorlage|Drucksache|Drs\.|Ratsbeschluss|Beschluss|Antrag|Anfrage|"
+                        r"Kassenzeichen|Vorgang|Ticket|Fallnummer|Fall-Nr\.|Bescheid|Verfügung)"
+                        r"(?:\s+(?:Nr\.?|Nummer|No\.)|\s+-?Nr\.)?\s*:?\s*(?:\d{3,}[\w./-]*|\d+[./-]\d+[\w./-]*)"),
+        "datum_extra": (r"\d\d?\s?/\s?\d\d?\s?/\s?(?:19|20)?\d\d(?!\d)"
+                        rf"|{_trie_regex(_ORDINALS + tuple(o.capitalize() for o in _ORDINALS))}\s+{months_de}(?!\w)"
+                        rf"|{_trie_regex(_EN_MONTHS)}\s+\d\d?(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d(?!\d)"
+                        rf"|\d\d?(?:st|nd|rd|th)?\s+{months_all}\s+(?:19|20)\d\d(?!\d)"),
+        "strasse_ohne": r"(?:straße|strasse|Straße|Strasse|allee|Allee|gasse|Gasse)(?!\w)",
+        "hausnummer": r"(?:Haus\s?-?(?:Nr\.|Nummer)|Hausnummer|Hausnr\.)\s*\d{1,4}[a-h]?(?!\d)",
+        "plz_context": r"(?:PLZ|Postleitzahl|Postleitzahlbereich|Postleitzahlgebiet)\.?\s*:?\s*\d{5}(?!\d)",
+        "initial": r"(?:Herrn?|Frau|Hr\.|Fr\.)\s+(?:(?:Dr|Prof)\.\s+)?[A-ZÄÖÜ]\.(?!\w)",
+        "salut_lower": r"(?:herrn?|frau)\s+[a-zäöüß][a-zäöüß'-]+",
+        "vorname": rf"{names}(?!\w)",
+        "einzigartig": (rf"{_trie_regex(_UNIQUE)}\s+(?:[a-zäöü]\w*\s+)?{_trie_regex(_INSTITUTIONS)}\w*"
+                        r"|einzige[nrs]?\s+(?:im|am|in\s+der|in\s+dem|des|der|vor)\s+"
+                        r"(?:Ort|Ortes|Dorf|Dorfes|Stadt|Gemeinde|Kreis|Kreises|Stadtteil|Stadtteils|Viertel|Quartier)\b"),
+        "amt": rf"{_trie_regex(tuple(OFFICES_ONE_PERSON))}(?!\w)",
+        "wahrzeichen": _trie_regex(sorted({_norm_space(k) for k in _landmarks()}, key=len, reverse=True)) + r"(?!\w)",
+    }
+    flags = {"wahrzeichen": re.IGNORECASE}
+    return tuple((rule, re.compile(rx, flags.get(rule, 0))) for rule, rx in raw.items())
+
+
+def _norm_space(s: str) -> str:
+    return " ".join(s.split())
+
+
+def _word_before(text: str, start: int) -> str:
+    m = re.search(r"(\S+)\s+$", text[max(0, start - 40):start])
+    return m.group(1) if m else ""
+
+
+def _extra_make(rule: str, text: str, m: re.Match[str]) -> Finding | None:
+    start, end = m.start(), m.end()
+    matched = m.group(0)
+    if rule == "iban":
+        if not _left_ok(text, start):
+            return None
+        from stdnum import iban
+        compact = matched.replace(" ", "")
+        for cut in range(len(compact), 14, -1):
+            if iban.is_valid(compact[:cut]):
+                # end: the original span that holds the first ``cut`` characters
+                n = 0
+                for i, ch in enumerate(matched):
+                    n += ch != " "
+                    if n == cut:
+                        end = start + i + 1
+                        break
+                shown = text[start:end]
+                return Finding(start, end, shown, "iban", f"IBAN '{shown}' (gültige Prüfziffer)",
+                               "Bankverbindung entfernen, z. B. 'über ein Spendenkonto'")
+        return None
+    if rule == "handle":
+        if not _left_ok(text, start, "@.-+") or matched[1:].isdigit():
+            return None
+        while end > start + 2 and text[end - 1] == ".":
+            end -= 1
+        shown = text[start:end]
+        return Finding(start, end, shown, "handle", f"Benutzername in sozialen Medien '{shown}'",
+                       "Namen des Kontos weglassen, z. B. 'ein lokales Social-Media-Konto'")
+    if rule == "email_obf":
+        local = re.search(r"[\w.+-]+\s{0,2}$", text[max(0, start - 64):start])
+        if local is None:
+            return None
+        start -= len(local.group(0))
+        shown = text[start:end]
+        return Finding(start, end, shown, "email", f"Verschleierte E-Mail-Adresse '{shown}'",
+                       "Kontaktdaten entfernen, z. B. 'über die Geschäftsstelle erreichbar'")
+    if rule == "url_defanged":
+        if matched[0] in "[({":
+            dom = re.search(r"[A-Za-z0-9][\w-]*$", text[max(0, start - 100):start])
+            if dom is None:
+                return None
+            start -= len(dom.group(0))
+        elif not _left_ok(text, start, "/.@"):
+            return None
+        while end > start and text[end - 1] in ".,;:!?)-/":
+            end -= 1
+        shown = text[start:end]
+        return Finding(start, end, shown, "url", f"Internetadresse '{shown}' (auch unkenntlich gemacht)",
+                       _FIXED["url"][1])
+    if rule == "akten_extra":
+        if not _left_ok(text, start):
+            return None
+        while end > start and text[end - 1] in ".,;:!?)-/":
+            end -= 1
+        shown = text[start:end]
+        return Finding(start, end, shown, "aktenzeichen", f"Aktenzeichen oder Vorlagennummer '{shown}'",
+                       _FIXED["aktenzeichen"][1])
+    if rule == "datum_extra":
+        if not _left_ok(text, start, "./"):
+            return None
+        nums = [int(n) for n in re.findall(r"\d+", matched)]
+        if "/" in matched and not (1 <= nums[0] <= 31 and 1 <= nums[1] <= 12):
+            return None
+        if text[end:end + 1] in ("/", "-"):
+            return None
+        return Finding(start, end, matched, "datum", f"Tagesgenaues Datum '{matched}'",
+                       "Nur Jahreszeit oder Jahr angeben, z. B. 'im Frühjahr 2022'")
+    if rule == "strasse_ohne":
+        head = re.search(r"(?:[A-ZÄÖÜ][\w.]*-)*[A-ZÄÖÜa-zäöüß][\wäöüß]*$", text[max(0, start - 60):start])
+        word_start = start - (len(head.group(0)) if head else 0)
+        word = text[word_start:end]
+        if not word[:1].isupper():
+            return None
+        if not _left_ok(text, word_start, "-"):
+            return None
+        before = text[max(0, word_start - 40):word_start]
+        prev = before.split()[-1].lower() if before.split() else ""
+        if word in ("Straße", "Strasse", "Allee", "Gasse"):
+            adj = re.search(r"(?:(?:[A-ZÄÖÜ][\w]*-)+|(?:Lange|Langen|Alte|Alten|Neue|Neuen|Hohe|Hohen|Breite|Breiten|"
+                            r"Kurze|Kurzen|Große|Großen|Kleine|Kleinen)\s+)$", before)
+            if adj is None:
+                return None
+            word_start -= len(adj.group(0))
+            word = text[word_start:end]
+        elif word in _GENERIC_STREETS and not (word.startswith(("Haupt", "Bahnhof", "Kirch", "Schul", "Markt"))
+                                                and prev in ("der", "die", "in", "an", "auf", "zur")):
+            return None
+        elif prev in _STREET_INDEFINITE:
+            return None
+        return Finding(word_start, end, word, "adresse", f"Straßenname '{word}'",
+                       "Straßennamen weglassen, z. B. 'eine Wohnstraße am Stadtrand'")
+    if rule == "hausnummer":
+        return Finding(start, end, matched, "adresse", f"Hausnummer '{matched}'", _FIXED["adresse"][1])
+    if rule == "plz_context":
+        if not _left_ok(text, start):
+            return None
+        return Finding(start, end, matched, "plz", f"Postleitzahl '{matched}'", _FIXED["plz"][1])
+    if rule == "initial":
+        if not _left_ok(text, start, "-"):
+            return None
+        return Finding(start, end, matched, "person", f"Personenname als Initiale '{matched}' (pseudonymisiert ist nicht anonym)",
+                       "Rolle statt Initiale, z. B. 'ein Mitarbeiter der Verwaltung'")
+    if rule == "salut_lower":
+        if not _left_ok(text, start):
+            return None
+        name = matched.split()[-1]
+        if name in _LOWER_STOP or (matched.startswith("frau") and name in ("und", "oder", "mitte", "des")):
+            return None
+        return Finding(start, end, matched, "person", f"Personenname '{matched}'",
+                       "Rolle statt Name, z. B. 'eine Mitarbeiterin der Verwaltung'")
+    if rule == "vorname":
+        return _first_name(text, m)
+    if rule == "einzigartig":
+        if not _left_ok(text, start):
+            return None
+        last = re.search(r"\S+$", matched).group(0)
+        if last.lower() in ("mal", "male") or _NOUN_SUFFIX.search(last.lower()) and not any(
+                last.startswith(i) for i in _INSTITUTIONS):
+            return None
+        return Finding(start, end, matched, "einzigartig",
+                       f"Einzigartigkeitsmerkmal '{matched}' – in einer Kommune gibt es davon nur eine, das macht Ort und Personen erkennbar",
+                       "Einzigartigkeit weglassen, z. B. 'eine Grundschule im Ort' statt 'die einzige Grundschule'")
+    if rule == "amt":
+        if not _left_ok(text, start):
+            return None
+        return Finding(start, end, matched, "amt", f"Amt mit nur einer Inhaberin: '{matched}'",
+                       f"neutrale Form wählen, z. B. '{OFFICES_ONE_PERSON[matched]}'")
+    if rule == "wahrzeichen":
+        if not _left_ok(text, start):
+            return None
+        name, place, sugg = _landmarks()[_norm_space(matched).casefold()]
+        if matched.islower() and len(matched) < 8:
+            return None
+        return Finding(start, end, matched, "wahrzeichen", f"Wahrzeichen oder Ereignis '{matched}' (verweist auf {place})",
+                       f"allgemein beschreiben, z. B. '{sugg}'")
+    return None
+
+
+def _first_name(text: str, m: re.Match[str]) -> Finding | None:
+    start, end = m.start(), m.end()
+    if not _left_ok(text, start, "-'’"):
+        return None
+    name = m.group(0)
+    wordlike = _first_names()[name]
+    prev = _word_before(text, start)
+    prev_clean = prev.rstrip(",:;")
+    after = text[end:end + 60]
+    nxt = re.match(rf"\s+([{UPPER}][{LOWER}]+(?:-[{UPPER}][{LOWER}]+)?)(?!\w)", after)
+    nxt_word = re.match(r"\s+(\w+)", after)
+    strong = (prev_clean in _ROLE_WORDS or prev_clean.lower() in _SPEAKING_BEFORE or prev_clean in OFFICE_WORDS
+              or prev_clean in ("Frau", "Herr", "Herrn"))
+    speaks_after = nxt_word is not None and nxt_word.group(1) in _SPEAKING_AFTER
+    surname = nxt is not None and _plausible_name(nxt.group(1)) and nxt.group(1) not in _first_names_wordlike() \
+        and not _NOUN_SUFFIX.search(nxt.group(1).lower())
+    if prev.lower() in _DETERMINERS and not strong:
+        return None
+    if wordlike and not (strong or speaks_after):
+        return None
+    if not (strong or speaks_after or surname):
+        return None
+    if surname and nxt is not None:
+        end = end + nxt.end()
+    shown = text[start:end]
+    return Finding(start, end, shown, "person", f"Personenname '{shown}'",
+                   "Rolle statt Name, z. B. 'eine Sozialarbeiterin' oder 'ein Vater aus der Nachbarschaft'")
+
+
+@cache
+def _first_names_wordlike() -> frozenset[str]:
+    """Capitalised words that are ordinary words: never read as a surname after a first name."""
+    return frozenset(_NOT_A_NAME | _WORDLIKE_NAMES_EXTRA)
+
+
+# --------------------------------------------------------------------------------------------------
+# The scan
+
+#: Place forms whose lower-case spelling is an ordinary word (Debian wngerman): matched only as written.
+_LOWER_CASE_WORDS = frozenset({"kürten", "hopsten", "engerer", "lindern", "erlangen", "aalen"})
+
+
+@cache
+def _places_folded() -> dict[str, str]:
+    """Casefolded place form -> the form as listed (for 'köln', 'KÖLN')."""
+    out: dict[str, str] = {}
+    for form in _places():
+        out.setdefault(form.casefold(), form)
+    return out
+
+
+@cache
+def _ort_folded_pattern() -> re.Pattern[str]:
+    """The place trie, case-insensitive: finds 'köln' and 'KÖLN'; _make decides which readings count."""
+    return re.compile(_trie_regex(sorted(_places(), key=len, reverse=True)) + r"(?!\w)", re.IGNORECASE)
+
+
+def _case_variant_place(text: str, m: re.Match[str]) -> Finding | None:
+    """A place written in other than its listed capitalisation ('köln', 'KÖLN', 'bOCHUM')."""
+    matched = m.group(0)
+    key = " ".join(matched.split())
+    if key in _places():
+        return None  # the case-sensitive pass handles it
+    canon = _places_folded().get(key.casefold())
+    if canon is None or not _left_ok(text, m.start()):
+        return None
+    form = _places()[canon]
+    if matched.isupper() and len(matched) >= 3:
+        # capitals: read like the listed form, with the same context rules
+        shadow = text[:m.start()] + canon + text[m.end():]
+        f = _place_finding(shadow, m.start(), m.start() + len(canon))
+        if f is None:
+            return None
+    elif form.ambiguity != "none" or form.derived or key.casefold() in _LOWER_CASE_WORDS or len(key) < 4:
+        return None
+    place = form.place
+    return Finding(m.start(), m.end(), matched, "ort",
+                   f"Ortsname '{matched}' ({place.detail})", place.suggestion)
+
+
+#: Join points: a word broken over a line break (with or without a hyphen) or a hyphen before a space
+#: and a lower-case letter (a folded YAML line: "Gelsen- kirchen").
+_JOIN = re.compile(r"(?<=[^\W\d_])(?:-?[ \t]*\n[ \t]*|-[ \t]+(?=[a-zäöüß]))(?=[^\W\d_])")
+
+
+def _scan_normalised(t: str) -> list[Finding]:
+    found = _scan_plain(t)
+    extra: list[Finding] = []
+    for m in _ort_folded_pattern().finditer(t):
+        f = _case_variant_place(t, m)
+        if f is not None:
+            extra.append(f)
+    for rule, pattern in _extra_patterns():
+        for m in pattern.finditer(t):
+            f = _extra_make(rule, t, m)
+            if f is not None:
+                extra.append(f)
+    if not extra:
+        return found
+    return _resolve(found + extra)
+
+
+def _joined_findings(t: str) -> list[Finding]:
+    """Findings that exist only when words broken over a line break are joined again."""
+    joins = list(_JOIN.finditer(t))
+    if not joins:
+        return []
+    out: list[Finding] = []
+    for j in joins:
+        lo = max(0, j.start() - 60)
+        hi = min(len(t), j.end() + 60)
+        window = t[lo:j.start()] + t[j.end():hi]
+        cut = j.start() - lo
+        for f in _scan_normalised(window):
+            if f.start < cut < f.end:
+                s = lo + f.start
+                e = lo + f.end + (j.end() - j.start())
+                out.append(Finding(s, e, t[s:e], f.rule, f.message, f.suggestion))
+    return out
+
+
+PRIORITY.update({"iban": -1, "handle": 2, "wahrzeichen": 8, "einzigartig": 10, "amt": 10, "zeichen": 11})
+RULES = RULES + ("iban", "handle", "wahrzeichen", "einzigartig", "amt", "zeichen")
+
+_SCRIPT_WORD = re.compile(r"[^\W\d_]+")
+
+
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def scan(text: str, *, year: bool | None = None) -> list[Finding]:
+    """Every potentially identifying span of ``text``, sorted by start.
+
+    The rules read the normalised text (see :func:`normalise`); each finding's ``start``/``end``/``text``
+    are the author's own characters. Invisible control characters and words mixing Latin with look-alike
+    letters of another script are findings of their own (rule ``zeichen``).
+    """
+    norm = normalise(text)
+    t = norm.text
+    found = _scan_normalised(t)
+    if not (year if year is not None else _YEAR.search(t)):
+        found = [f for f in found if f.rule != "amt"]  # a one-person office counts only with a year
+    joined = _joined_findings(t)
+    if joined:
+        found = _resolve(found + [f for f in joined if not any(g.start <= f.start and f.end <= g.end for g in found)])
+    out: list[Finding] = []
+    for f in found:
+        s, e = norm.start(f.start), norm.end(f.end)
+        shown = text[s:e]
+        msg = f.message
+        if shown != f.text:
+            msg = msg.replace(f"'{f.text}'", f"'{_visible(shown)}'", 1) + f", gelesen als '{' '.join(f.text.split())}'"
+        out.append(Finding(s, e, shown, f.rule, msg, f.suggestion))
+    for s, e in _runs(norm.controls):
+        chars = sorted({text[i] for i in range(s, e)})
+        names = ", ".join(_CONTROL_NAMES.get(c, f"Steuerzeichen U+{ord(c):04X}") for c in chars)
+        out.append(Finding(s, e, text[s:e], "zeichen", f"Unsichtbares Zeichen im Text: {names}",
+                           "Zeichen löschen – es ist unsichtbar, hat im Handbuch keinen Zweck und kann Namen vor der Prüfung verstecken"))
+    if norm.lookalikes:
+        for w in _SCRIPT_WORD.finditer(text):
+            inside = [ls for ls in norm.lookalikes if w.start() <= ls[0] < w.end()]
+            if inside and any(c.isascii() for c in w.group(0)):
+                out.append(Finding(w.start(), w.end(), w.group(0), "zeichen",
+                                   f"Wort '{w.group(0)}' mischt lateinische Buchstaben mit ähnlich aussehenden Buchstaben einer anderen Schrift",
+                                   "das Wort mit lateinischen Buchstaben neu schreiben"))
+    out.sort(key=lambda f: (f.start, f.end))
+    return out
+
+
+def _visible(s: str) -> str:
+    """The text as written, with invisible characters shown as <U+XXXX> so the message can be read."""
+    return "".join(f"<U+{ord(c):04X}>" if c in _CONTROL_NAMES or (not c.isprintable() and c != "\n") else
+                   ("⏎" if c == "\n" else c) for c in s)
+
+
+def _runs(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(e, out[-1][1]))
+        else:
+            out.append((s, e))
+    return out
