@@ -768,7 +768,7 @@ def _make(rule: str, text: str, m: re.Match[str]) -> Finding | None:
             return None
         start -= len(before) - head.start()
     if rule in ("url", "aktenzeichen", "email"):
-        while end > start and text[end - 1] in ".,;:!?)-/":
+        while end > start and text[end - 1] in ".,;:!?)-/`'\"“”»":
             end -= 1
     matched = text[start:end]
     if rule == "telefon":
@@ -1012,7 +1012,7 @@ Islam Iman Imam Salam Amina Hadi Allah Sultan Emir Khan Scheich Prinz König Kai
 Alle Eine Einer Als Also Auch Bis Dass Doch Ehe Eben Ganz Gern Heute Immer Jede Jeder Kein Mehr Nie Noch
 Oder Ohne Sehr Sogar Sonst Teil Und Viel Weil Wer Wie Wo Zum Zur Mit Bei Nach Vor Über Unter Pro
 Elf Zehn Neun Acht Sieben Null Eins Tausend Hundert
-Ben Tim Tom Jan Leon Mia Ida Ela Ali Ada Eva Ivo Lia Ron Max Sam Ann Mark Kim Uwe Kay Jo
+Ben Tim Tom Jan Leon Mia Ida Ela Ali Ada Eva Ivo Lia Ron Max Sam Ann Mark Kim Uwe Kay Jo The
 """.split())
 
 _SPEAKING = ("sagte", "sagt", "sagten", "meinte", "meint", "erklärte", "erklärt", "betonte", "betont", "fragte",
@@ -1142,7 +1142,7 @@ def _extra_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
         "email_obf": (r"[\(\[\{<]\s*(?:at|AT|At|ät|Ät)\s*[\)\]\}>]\s*[\w-]+(?:\s*(?:[\(\[\{<]\s*(?:dot|DOT|Dot|punkt|Punkt)"
                       r"\s*[\)\]\}>]|\.)\s*[\w-]+)+"
                       r"|(?:at|AT)\s+[\w-]+\s+(?:dot|DOT|punkt|Punkt)\s+[a-z]{2,}\b"),
-        "url_defanged": (r"h(?:xx|XX|\*\*|tt)ps?(?:\[:\]|\(:\)|:)//[^\s<>\"']+"
+        "url_defanged": (r"h(?:xx|XX|\*\*)ps?(?:\[:\]|\(:\)|:)//[^\s<>\"'`]+|https?(?:\[:\]|\(:\))//[^\s<>\"'`]+"
                          r"|(?:ftp|ftps|sftp|file|smb|ssh|git|irc|telnet|gopher|ws|wss)://[^\s<>\"']+"
                          r"|mailto:[^\s<>\"']+"
                          r"|(?:\[\.\]|\(\.\)|\[dot\]|\(dot\)|\{\.\})[\w-]+(?:(?:\[\.\]|\(\.\)|\[dot\]|\(dot\)|\.)[\w-]+)*"),
@@ -1462,7 +1462,7 @@ def scan(text: str, *, year: bool | None = None) -> list[Finding]:
         found = [f for f in found if f.rule != "amt"]  # a one-person office counts only with a year
     joined = _joined_findings(t)
     if joined:
-        found = _resolve(found + [f for f in joined if not any(g.start <= f.start and f.end <= g.end for g in found)])
+        found = _resolve(found + [f for f in joined if not any(g.start < f.end and f.start < g.end for g in found)])
     out: list[Finding] = []
     for f in found:
         s, e = norm.start(f.start), norm.end(f.end)
@@ -1501,3 +1501,72 @@ def _runs(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         else:
             out.append((s, e))
     return out
+
+
+# --------------------------------------------------------------------------------------------------
+# Re-identification by combination ("Rückschluss-Prüfung")
+
+#: Population bands per kommune.typ for the count. They are wider than the content model's wording
+#: (Landgemeinde "unter 5.000" fits only 4 of 396 NRW Gemeinden, so that band would name the place):
+#: a case's type says "about this size", and the count asks how many municipalities fit that.
+SIZE_BANDS = {
+    "grossstadt": (100_000, None), "mittelstadt": (20_000, 100_000),
+    "kleinstadt": (5_000, 20_000), "landgemeinde": (0, 10_000),
+}
+MIN_CANDIDATES = 10
+COARSER = {"landgemeinde": "kleinstadt oder 'kreis'", "kleinstadt": "mittelstadt oder 'kreis'",
+           "mittelstadt": "grossstadt oder 'kreis'", "grossstadt": "eine andere Region", "kreis": "eine andere Region"}
+
+
+@cache
+def _region_rules() -> dict[str, tuple[str, frozenset[str]]]:
+    with (ANON_DIR / "regionen.tsv").open(encoding="utf-8", newline="") as fh:
+        rows = [ln for ln in fh if not ln.startswith("#")]
+    return {row["region"].casefold(): (row["regel"], frozenset(row["kreise"].split(";")))
+            for row in csv.DictReader(rows, delimiter="\t")}
+
+
+@dataclass(frozen=True)
+class Rueckschluss:
+    typ: str
+    region: str
+    count: int
+    total: int
+    unit: str            # "Gemeinden" | "Kreisen"
+    region_rule: bool    # False: the region term has no rule and restricts nothing
+
+    @property
+    def message(self) -> str:
+        where = f", Region '{self.region}'" if self.region_rule else f" (Region '{self.region}' ohne Regel, nicht eingegrenzt)"
+        return f"kommune.typ '{self.typ}'{where} passt auf {self.count} von {self.total} {self.unit} in NRW"
+
+
+def rueckschluss(typ: str, region: str) -> Rueckschluss:
+    """How many NRW municipalities (or Kreise, for typ 'kreis') fit a case's type, size band and region."""
+    rows = _read_csv("nrw_gemeinden_full.csv")
+    rule = _region_rules().get(" ".join(region.split()).casefold())
+
+    def in_region(kreis: str, kreisfrei: bool) -> bool:
+        if rule is None:
+            return True
+        kind, names = rule
+        if kind == "liste":
+            return kreis in names
+        if kind == "ohne":
+            return not kreisfrei and kreis not in names
+        return kreisfrei or kreis in names  # kreisfrei+liste
+
+    if typ == "kreis":
+        kreise = [r["name"] for r in _read_csv("nrw_kreise.csv")]
+        count = sum(in_region(k, False) for k in kreise)
+        return Rueckschluss(typ, region, count, len(kreise), "Kreisen", rule is not None)
+    lo, hi = SIZE_BANDS.get(typ, (0, None))
+    count = 0
+    for r in rows:
+        pop = int(r["einwohner"] or 0)
+        if pop < lo or (hi is not None and pop >= hi):
+            continue
+        kreisfrei = r["kreistyp"] == "Kreisfreie Stadt"
+        if in_region(r["kreis_name"], kreisfrei):
+            count += 1
+    return Rueckschluss(typ, region, count, len(rows), "Gemeinden", rule is not None)

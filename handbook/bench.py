@@ -581,7 +581,73 @@ def _targets_md(runs: list[dict], num) -> str:
     return f"\n## Ziele bei N = {r['n']}\n\n" + "\n".join(lines) + "\n"
 
 
+# --- anonymisation scan: 5 MB of text, new (normalising) scan against the scan before issue 14 -----------
+
+#: The last commit with the scanner before normalisation (issue 14); measured for the comparison.
+OLD_SCANNER_COMMIT = "ece9c08"
+
+
+def _old_scanner():
+    """The scanner as it was before issue 14, loaded from git; None when this is no git checkout."""
+    import types
+    try:
+        src = subprocess.run(["git", "-C", str(ROOT), "show", f"{OLD_SCANNER_COMMIT}:handbook/anonymity.py"],
+                             capture_output=True, text=True, check=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    mod = types.ModuleType("handbook._anonymity_before_issue14")
+    mod.__file__ = str(ROOT / "handbook" / "_anonymity_before_issue14.py")  # DATA_DIR resolves to handbook/data
+    sys.modules[mod.__name__] = mod
+    exec(compile(src, mod.__file__, "exec"), mod.__dict__)
+    return mod
+
+
+def scan_texts(megabytes: float = 5.0) -> list[str]:
+    """Published texts of the shipped content (every field, as the loader scans them), repeated to ``megabytes``."""
+    from .loader import published_texts
+    texts = [t for _, _, t in published_texts(ROOT)]
+    out: list[str] = []
+    size = 0
+    target = int(megabytes * 1_000_000)
+    while size < target:
+        for t in texts:
+            out.append(t)
+            size += len(t.encode("utf-8"))
+            if size >= target:
+                break
+    return out
+
+
+def scan_bench(runs: int = RUNS, megabytes: float = 5.0) -> dict:
+    """Median seconds to scan ``megabytes`` of published text, new scan and old scan (warm: patterns compiled)."""
+    from . import anonymity
+    texts = scan_texts(megabytes)
+    result: dict = {"megabytes": megabytes, "texts": len(texts)}
+    old = _old_scanner()
+    for label, fn in (("neu_s", anonymity.scan), ("alt_s", old.scan if old else None)):
+        if fn is None:
+            result[label] = None
+            continue
+        fn("Köln")  # compile
+        times = []
+        for _ in range(max(1, runs)):
+            t0 = time.perf_counter()
+            for t in texts:
+                fn(t)
+            times.append(time.perf_counter() - t0)
+        result[label] = round(statistics.median(times), 3)
+    if result.get("alt_s"):
+        result["faktor"] = round(result["neu_s"] / result["alt_s"], 2)
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
+    if argv and argv[0] == "--scan":
+        res = scan_bench(runs=int(argv[1]) if len(argv) > 1 else RUNS)
+        _say(f"Anonymisierungsprüfung, {res['megabytes']} MB in {res['texts']} Texten: neu {res['neu_s']} s, "
+             f"vorher {res['alt_s'] if res['alt_s'] is not None else '– (kein Git-Checkout)'} s"
+             + (f", Faktor {res['faktor']}" if "faktor" in res else ""))
+        return 0
     p = argparse.ArgumentParser(prog="python -m handbook bench", description="Benchmark der Builds bei wachsendem Handbuch.")
     p.add_argument("--sizes", default=",".join(map(str, SIZES)), help="Anzahlen der Fallstudien, z. B. 20,200,1000")
     p.add_argument("--runs", type=int, default=RUNS, help="Läufe je Schritt (Median; mindestens 3 für die Ergebnisse)")
