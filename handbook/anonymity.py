@@ -801,15 +801,35 @@ def _resolve(candidates: list[Finding]) -> list[Finding]:
     return kept
 
 
-def _scan_plain(text: str) -> list[Finding]:
-    """The rules on already normalised text (offsets into ``text``), sorted by start, non-overlapping."""
+def _scan_plain(text: str, words: set[str] | None = None) -> list[Finding]:
+    """The rules on already normalised text (offsets into ``text``), sorted by start, non-overlapping.
+
+    With ``words`` (the set of letter runs of ``text``) the place rule is anchored: the trie is tried only
+    at the words that begin a place name (one set intersection), instead of at every capital letter."""
     candidates: list[Finding] = []
     for rule, pattern in _patterns():
+        if rule == "ort" and words is not None:
+            for pos in _variant_positions(text, words & _place_first_words()):
+                m = pattern.match(text, pos)
+                if m is not None and (finding := _make(rule, text, m)) is not None:
+                    candidates.append(finding)
+            continue
         for m in pattern.finditer(text):
             finding = _make(rule, text, m)
             if finding is not None:
                 candidates.append(finding)
     return _resolve(candidates)
+
+
+@cache
+def _place_first_words() -> frozenset[str]:
+    """The first letter run of every place form, as written."""
+    out = set()
+    for form in _places():
+        m = re.match(r"[^\W\d_]+", form)
+        if m:
+            out.add(m.group(0))
+    return frozenset(out)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -830,6 +850,9 @@ _CONFUSABLE_SCRIPTS = ("CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE", "COPTIC", "L
 _SPACE_SEPARATORS = " \u00a0\u2009\u202f\u2007\u2002\u2003\u2004\u2005\u2006\u200a"
 _LETTER = rf"[^\W\d_][{_COMBINING}]*"
 #: Three or more single letters, each separated by one space: letter-spaced words ("K ö l n").
+_SINGLE_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzäöüßABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÜ")
+#: Cheap pre-test (starts with a space, so the engine skips in C): a letter between two separators.
+_SPACED_HINT = re.compile(rf"[{_SPACE_SEPARATORS}]{_LETTER}[{_SPACE_SEPARATORS}][^\W\d_]")
 _SPACED = re.compile(rf"(?<![^\W\d_]){_LETTER}(?:[{_SPACE_SEPARATORS}]{_LETTER}){{2,}}(?![^\W\d_])")
 _CONTROL_NAMES = {
     "\u00ad": "weiches Trennzeichen (U+00AD)", "\u200b": "Leerzeichen ohne Breite (U+200B)",
@@ -933,8 +956,11 @@ def _bisect_right(a: list[int], x: int) -> int:
     return bisect_right(a, x)
 
 
-def normalise(text: str) -> Normalised:
-    """NFKC, look-alike letters to Latin, invisible characters removed, letter-spaced words rejoined."""
+def normalise(text: str, words: set[str] | None = None) -> Normalised:
+    """NFKC, look-alike letters to Latin, invisible characters removed, letter-spaced words rejoined.
+
+    ``words`` (the set of letter runs of ``text``, if the caller has it) lets the letter-spacing pass be
+    skipped in C when the text has no single-letter word."""
     edits: list[tuple[int, int, str]] = []      # (original start, original end, replacement)
     controls: list[tuple[int, int]] = []
     lookalikes: list[tuple[int, int]] = []
@@ -958,7 +984,9 @@ def normalise(text: str) -> Normalised:
                 if out != cluster:
                     edits.append((cs, j, out))
                 i = j
-    for m in _SPACED.finditer(text):
+    spaced_possible = (not words.isdisjoint(_SINGLE_LETTERS) or not text.isascii()) if words is not None \
+        else bool(_SPACED_HINT.search(text))
+    for m in (_SPACED.finditer(text) if spaced_possible and _SPACED_HINT.search(text) else ()):
         for sp in re.finditer(f"[{_SPACE_SEPARATORS}]", m.group(0)):
             edits.append((m.start() + sp.start(), m.start() + sp.end(), ""))
     if not edits:
@@ -1137,7 +1165,7 @@ def _extra_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     months_all = _trie_regex(MONTHS + _EN_MONTHS)
     names = _trie_regex(sorted(_first_names(), key=len, reverse=True))
     raw = {
-        "iban": r"[A-Z]{2}\d\d(?:[ ]?[A-Z0-9]){11,30}",
+        "iban": r"[A-Z]{2}\d\d(?:[ ]?[A-Z0-9]){11,30}",  # runs only where an IBAN country code stands
         "handle": r"@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?(?![\w.@-]*\.[A-Za-z]{2,})",
         "email_obf": (r"[\(\[\{<]\s*(?:at|AT|At|ät|Ät)\s*[\)\]\}>]\s*[\w-]+(?:\s*(?:[\(\[\{<]\s*(?:dot|DOT|Dot|punkt|Punkt)"
                       r"\s*[\)\]\}>]|\.)\s*[\w-]+)+"
@@ -1151,23 +1179,54 @@ def _extra_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
                         r"Kassenzeichen|Vorgang|Ticket|Fallnummer|Fall-Nr\.|Bescheid|Verfügung)"
                         r"(?:\s+(?:Nr\.?|Nummer|No\.)|\s+-?Nr\.)?\s*:?\s*(?:\d{3,}[\w./-]*|\d+[./-]\d+[\w./-]*)"),
         "datum_extra": (r"\d\d?\s?/\s?\d\d?\s?/\s?(?:19|20)?\d\d(?!\d)"
-                        rf"|{_trie_regex(_ORDINALS + tuple(o.capitalize() for o in _ORDINALS))}\s+{months_de}(?!\w)"
-                        rf"|{_trie_regex(_EN_MONTHS)}\s+\d\d?(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d(?!\d)"
+                        r"|\d\d?(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d(?!\d)"   # "March 14, 2022": month checked before
                         rf"|\d\d?(?:st|nd|rd|th)?\s+{months_all}\s+(?:19|20)\d\d(?!\d)"),
+        "datum_ordinal": (rf"{_trie_regex(_ORDINALS + tuple(o.capitalize() for o in _ORDINALS))}\s+{months_de}(?!\w)"),
         "strasse_ohne": r"(?:straße|strasse|Straße|Strasse|allee|Allee|gasse|Gasse)(?!\w)",
         "hausnummer": r"(?:Haus\s?-?(?:Nr\.|Nummer)|Hausnummer|Hausnr\.)\s*\d{1,4}[a-h]?(?!\d)",
         "plz_context": r"(?:PLZ|Postleitzahl|Postleitzahlbereich|Postleitzahlgebiet)\.?\s*:?\s*\d{5}(?!\d)",
         "initial": r"(?:Herrn?|Frau|Hr\.|Fr\.)\s+(?:(?:Dr|Prof)\.\s+)?[A-ZÄÖÜ]\.(?!\w)",
         "salut_lower": r"(?:herrn?|frau)\s+[a-zäöüß][a-zäöüß'-]+",
         "vorname": rf"{names}(?!\w)",
-        "einzigartig": (rf"{_trie_regex(_UNIQUE)}\s+(?:[a-zäöü]\w*\s+)?{_trie_regex(_INSTITUTIONS)}\w*"
-                        r"|einzige[nrs]?\s+(?:im|am|in\s+der|in\s+dem|des|der|vor)\s+"
-                        r"(?:Ort|Ortes|Dorf|Dorfes|Stadt|Gemeinde|Kreis|Kreises|Stadtteil|Stadtteils|Viertel|Quartier)\b"),
+        "einzigartig": rf"{_trie_regex(_UNIQUE)}\s+(?:[a-zäöü]\w*\s+)?{_trie_regex(_INSTITUTIONS)}\w*",
+        "einzigartig_ort": (r"einzige[nrs]?\s+(?:im|am|in\s+der|in\s+dem|des|der|vor)\s+"
+                            r"(?:Ort|Ortes|Dorf|Dorfes|Stadt|Gemeinde|Kreis|Kreises|Stadtteil|Stadtteils|Viertel|Quartier)\b"),
         "amt": rf"{_trie_regex(tuple(OFFICES_ONE_PERSON))}(?!\w)",
-        "wahrzeichen": _trie_regex(sorted({_norm_space(k) for k in _landmarks()}, key=len, reverse=True)) + r"(?!\w)",
+        "wahrzeichen": _trie_regex(sorted({_norm_space(v[0]) for v in _landmarks().values()}, key=len, reverse=True))
+        + r"(?!\w)",
     }
-    flags = {"wahrzeichen": re.IGNORECASE}
-    return tuple((rule, re.compile(rx, flags.get(rule, 0))) for rule, rx in raw.items())
+    return tuple((rule, re.compile(rx)) for rule, rx in raw.items())
+
+
+#: Rules that run only when a cheap test on the text says they can match (C-level ``in`` and set tests).
+def _may_match(rule: str, t: str, low: str, uniq: set[str]) -> bool:
+    if rule == "url_defanged":
+        return ("://" in t or ":]//" in t or ":)//" in t or "[.]" in t or "(.)" in t or "{.}" in t or "mailto" in uniq
+                or "dot" in uniq)
+    if rule == "email_obf":
+        return "at" in uniq or "AT" in uniq or "At" in uniq or "ät" in uniq or "Ät" in uniq
+    if rule == "einzigartig_ort":
+        return not uniq.isdisjoint(("einzige", "einzigen", "einziger", "einziges"))
+    if rule == "strasse_ohne":
+        return "straße" in low or "strasse" in low or "allee" in low or "gasse" in low
+    if rule == "iban":
+        return not uniq.isdisjoint(_IBAN_COUNTRIES)
+    if rule == "handle":
+        return "@" in t
+    if rule == "datum_extra":
+        return "/" in t or not uniq.isdisjoint(_MONTH_WORDS)
+    return True
+
+
+_EN_MONTH_BEFORE = re.compile(r"(?<![\w.])(?:January|February|March|April|May|June|July|August|September|October|"
+                              r"November|December|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sep\.|Sept\.|Oct\.|Nov\.|"
+                              r"Dec\.)\s+$")
+_IBAN_COUNTRIES = frozenset("""
+AD AE AL AT AZ BA BE BG BH BI BR BY CH CR CY CZ DE DJ DK DO EE EG ES FI FK FO FR GB GE GI GL GR GT HR HU IE IL IQ
+IS IT JO KW KZ LB LC LI LT LU LV LY MC MD ME MK MN MR MT MU NI NL NO OM PK PL PS PT QA RO RS RU SA SC SD SE SI SK SM
+SO ST SV TL TN TR UA VA VG XK YE
+""".split())
+_UNIQUE_BEFORE = re.compile(rf"(?<!\w)(?:{_trie_regex(_UNIQUE)})\s+(?:[a-zäöü]\w*\s+)?$")
 
 
 def _norm_space(s: str) -> str:
@@ -1237,9 +1296,15 @@ def _extra_make(rule: str, text: str, m: re.Match[str]) -> Finding | None:
         shown = text[start:end]
         return Finding(start, end, shown, "aktenzeichen", f"Aktenzeichen oder Vorlagennummer '{shown}'",
                        _FIXED["aktenzeichen"][1])
-    if rule == "datum_extra":
+    if rule in ("datum_extra", "datum_ordinal"):
         if not _left_ok(text, start, "./"):
             return None
+        if rule == "datum_extra" and "/" not in matched and not re.search(rf"[{LOWER}{UPPER}]\s+(?:19|20)\d\d$", matched):
+            month = _EN_MONTH_BEFORE.search(text, max(0, start - 12), start)
+            if month is None:
+                return None
+            start = month.start()
+            matched = text[start:end]
         nums = [int(n) for n in re.findall(r"\d+", matched)]
         if "/" in matched and not (1 <= nums[0] <= 31 and 1 <= nums[1] <= 12):
             return None
@@ -1292,12 +1357,8 @@ def _extra_make(rule: str, text: str, m: re.Match[str]) -> Finding | None:
                        "Rolle statt Name, z. B. 'eine Mitarbeiterin der Verwaltung'")
     if rule == "vorname":
         return _first_name(text, m)
-    if rule == "einzigartig":
+    if rule in ("einzigartig", "einzigartig_ort"):
         if not _left_ok(text, start):
-            return None
-        last = re.search(r"\S+$", matched).group(0)
-        if last.lower() in ("mal", "male") or _NOUN_SUFFIX.search(last.lower()) and not any(
-                last.startswith(i) for i in _INSTITUTIONS):
             return None
         return Finding(start, end, matched, "einzigartig",
                        f"Einzigartigkeitsmerkmal '{matched}' – in einer Kommune gibt es davon nur eine, das macht Ort und Personen erkennbar",
@@ -1400,17 +1461,222 @@ def _case_variant_place(text: str, m: re.Match[str]) -> Finding | None:
 
 #: Join points: a word broken over a line break (with or without a hyphen) or a hyphen before a space
 #: and a lower-case letter (a folded YAML line: "Gelsen- kirchen").
-_JOIN = re.compile(r"(?<=[^\W\d_])(?:-?[ \t]*\n[ \t]*|-[ \t]+(?=[a-zäöüß]))(?=[^\W\d_])")
+_JOIN = re.compile(r"(?:-[ \t]*\n[ \t]*|\n[ \t]*|-[ \t]+(?=[a-zäöüß]))(?=[^\W\d_])")
 
 
-def _scan_normalised(t: str) -> list[Finding]:
-    found = _scan_plain(t)
-    extra: list[Finding] = []
-    for m in _ort_folded_pattern().finditer(t):
-        f = _case_variant_place(t, m)
-        if f is not None:
-            extra.append(f)
+_WORD = re.compile(r"[^\W\d_]+")
+#: First words of multi-word place names that are ordinary lower-case words ("oder", "neu", "bad").
+_COMMON_FIRST_WORDS = frozenset("""
+oder neu groß alt region kreis baden schloss bad land stadt sankt st bergisch rhein hohen lippe märkischer
+oberbergischer rheinisch kreises landkreis landkreises regierungsbezirk regierungsbezirks bezirksregierung
+städteregion hoch ober nieder unter hessisch bayerisch sächsische
+""".split())
+_UNIQUE_SET = frozenset(_UNIQUE)
+_ORDINAL_SET = frozenset(_ORDINALS) | frozenset(o.capitalize() for o in _ORDINALS)
+
+
+@cache
+def _word_index() -> dict[str, frozenset[str]]:
+    """Word sets that let the case-variant and line-break passes skip texts cheaply."""
+    canon: set[str] = set()
+    first_unamb: set[str] = set()
+    first_all: set[str] = set()
+    every: set[str] = set()
+    for form, info in _places().items():
+        words = _WORD.findall(form)
+        if not words:
+            continue
+        canon.update(words)
+        every.update(w.casefold() for w in words)
+        first_all.add(words[0].casefold())
+        if (info.ambiguity == "none" and not info.derived and form.casefold() not in _LOWER_CASE_WORDS and len(form) >= 4
+                and (len(words) == 1 or words[0].casefold() not in _COMMON_FIRST_WORDS)):
+            first_unamb.add(words[0].casefold())
+    lm_canon: set[str] = set()
+    lm_first: set[str] = set()
+    lm_first_canon: set[str] = set()
+    for name, _, _ in _landmarks().values():
+        words = _WORD.findall(name)
+        lm_canon.update(words)
+        lm_first.add(words[0].casefold())
+        lm_first_canon.add(words[0])
+        every.update(w.casefold() for w in words)
+    every.update(n.casefold() for n in _first_names())
+    return {"canon": frozenset(canon), "first_unamb": frozenset(first_unamb), "first_all": frozenset(first_all),
+            "lm_canon": frozenset(lm_canon), "lm_first": frozenset(lm_first), "every": frozenset(every),
+            "lm_first_canon": frozenset(lm_first_canon),
+            "first_upper": frozenset(w.upper() for w in first_all if len(w) >= 3),
+            "lm_first_upper": frozenset(w.upper() for w in lm_first),
+            "names": frozenset(_first_names()), "offices": frozenset(OFFICES_ONE_PERSON)}
+
+
+@cache
+def _landmark_folded_pattern() -> re.Pattern[str]:
+    return re.compile(_trie_regex(sorted({_norm_space(v[0]) for v in _landmarks().values()}, key=len, reverse=True))
+                      + r"(?!\w)", re.IGNORECASE)
+
+
+def _variant_positions(t: str, words: Iterable[str]) -> list[int]:
+    """Start offsets of each word where it stands as a whole word (str.find, no regex per word)."""
+    out: set[int] = set()
+    n = len(t)
+    for w in words:
+        i = t.find(w)
+        while i >= 0:
+            j = i + len(w)
+            if (i == 0 or not t[i - 1].isalpha()) and (j >= n or not t[j].isalpha()):
+                out.add(i)
+            i = t.find(w, i + 1)
+    return sorted(out)
+
+
+_MIXED_CASE = re.compile(r"[a-zäöüß][A-ZÄÖÜ]")
+
+
+class _Span:
+    """A minimal match object (start, end, group(0)) for a case-insensitive place hit."""
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self._text, self._start, self._end = text, start, end
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+    def group(self, _: int = 0) -> str:
+        return self._text[self._start:self._end]
+
+
+@cache
+def _folded_by_first_word() -> dict[str, tuple[str, ...]]:
+    """Casefolded first word -> casefolded place forms starting with it, longest first."""
+    out: dict[str, list[str]] = {}
+    for folded in _places_folded():
+        words = _WORD.findall(folded)
+        if words:
+            out.setdefault(words[0], []).append(folded)
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in out.items()}
+
+
+def _folded_place_at(t: str, pos: int) -> _Span | None:
+    """The longest place form at ``pos``, compared case-insensitively (whitespace runs count as one space)."""
+    m = _WORD.match(t, pos)
+    if m is None:
+        return None
+    window = " ".join(t[pos:pos + 80].split()).casefold()
+    for form in _folded_by_first_word().get(m.group(0).casefold(), ()):
+        if window.startswith(form) and (len(window) == len(form) or not window[len(form)].isalnum()):
+            # map the length back onto the original (whitespace may have been collapsed)
+            k, seen = pos, 0
+            while seen < len(form) and k < len(t):
+                if t[k].isspace():
+                    while k < len(t) and t[k].isspace():
+                        k += 1
+                    seen += 1
+                else:
+                    k += 1
+                    seen += 1
+            return _Span(t, pos, k)
+    return None
+
+
+def _case_variants(t: str, uniq: set[str]) -> list[Finding]:
+    """Places and landmarks written in other than their listed capitalisation ('köln', 'KÖLN', 'zeche zollverein').
+
+    Set intersections (in C) find the lower-case and all-capitals words. Mixed forms such as 'bOCHUM' are not
+    looked for (a per-word loop would double the scan time); look-alike letters and capitals are."""
+    idx = _word_index()
+    out: list[Finding] = []
+    places = (uniq & idx["first_unamb"]) | (uniq & idx["first_upper"])
+    for pos in _variant_positions(t, places):
+        m = _folded_place_at(t, pos)
+        if m is not None:
+            f = _case_variant_place(t, m)
+            if f is not None:
+                out.append(f)
+    marks = ((uniq & idx["lm_first"]) | (uniq & idx["lm_first_upper"])) - idx["lm_canon"]
+    for pos in _variant_positions(t, marks):
+        m = _landmark_folded_pattern().match(t, pos)
+        if m is not None:
+            f = _extra_make("wahrzeichen", t, m)
+            if f is not None:
+                out.append(f)
+    return out
+
+
+_STREET_SUFFIXES = ("straße", "strasse", "Straße", "Strasse", "allee", "Allee", "gasse", "Gasse")
+_SALUTATION_WORDS = frozenset({"Herr", "Herrn", "Frau", "Hr", "Fr"})
+_SALUTATION_LOWER_WORDS = frozenset({"herr", "herrn", "frau"})
+
+
+_ANCHORED = ("vorname", "einzigartig", "amt", "initial", "salut_lower", "datum_ordinal", "wahrzeichen", "akten_extra",
+             "hausnummer", "plz_context")
+
+
+@cache
+def _anchor_rules() -> dict[str, tuple[str, ...]]:
+    """Word -> the anchored rules that start at it (one set intersection per text finds them all)."""
+    out: dict[str, list[str]] = {}
+    every = set(_word_index()["names"]) | _UNIQUE_SET | _word_index()["offices"] | _SALUTATION_WORDS \
+        | _SALUTATION_LOWER_WORDS | _ORDINAL_SET | _word_index()["lm_first_canon"] | _AKTEN_WORDS | _HAUS_WORDS | _PLZ_WORDS
+    for rule in _ANCHORED:
+        for w in _anchors(rule, every):
+            out.setdefault(w, []).append(rule)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _anchors(rule: str, uniq: set[str]) -> Iterable[str] | None:
+    """The words at which an anchored rule starts (None: the rule scans the whole text)."""
+    if rule == "vorname":
+        return uniq & _word_index()["names"]
+    if rule == "einzigartig":
+        return uniq & _UNIQUE_SET
+    if rule == "amt":
+        return uniq & _word_index()["offices"]
+    if rule == "initial":
+        return uniq & _SALUTATION_WORDS
+    if rule == "salut_lower":
+        return uniq & _SALUTATION_LOWER_WORDS
+    if rule == "datum_ordinal":
+        return uniq & _ORDINAL_SET
+    if rule == "wahrzeichen":
+        return uniq & _word_index()["lm_first_canon"]
+    if rule == "akten_extra":
+        return uniq & _AKTEN_WORDS
+    if rule == "hausnummer":
+        return uniq & _HAUS_WORDS
+    if rule == "plz_context":
+        return uniq & _PLZ_WORDS
+    return None
+
+
+_MONTH_WORDS = frozenset(w.rstrip(".") for w in MONTHS + _EN_MONTHS)
+_AKTEN_WORDS = frozenset({"Akt", "AZ", "Ratsvorlage", "Beschlussvorlage", "Sitzungsvorlage", "Verwaltungsvorlage",
+                          "Mitteilungsvorlage", "Vorlage", "Drucksache", "Drs", "Ratsbeschluss", "Beschluss", "Antrag",
+                          "Anfrage", "Kassenzeichen", "Vorgang", "Ticket", "Fallnummer", "Fall", "Bescheid", "Verfügung"})
+_HAUS_WORDS = frozenset({"Haus", "Hausnummer", "Hausnr"})
+_PLZ_WORDS = frozenset({"PLZ", "Postleitzahl", "Postleitzahlbereich", "Postleitzahlgebiet"})
+
+
+def _scan_normalised(t: str, uniq: set[str] | None = None) -> list[Finding]:
+    if uniq is None:
+        uniq = set(_WORD.findall(t))
+    found = _scan_plain(t, uniq)
+    extra: list[Finding] = _case_variants(t, uniq)
+    low = t.lower()
+    patterns = dict(_extra_patterns())
+    anchor_rules = _anchor_rules()
+    for word in uniq & anchor_rules.keys():
+        for rule in anchor_rules[word]:
+            for pos in _variant_positions(t, (word,)):
+                m = patterns[rule].match(t, pos)
+                if m is not None and (f := _extra_make(rule, t, m)) is not None:
+                    extra.append(f)
     for rule, pattern in _extra_patterns():
+        if rule in _ANCHORED or not _may_match(rule, t, low, uniq):
+            continue
         for m in pattern.finditer(t):
             f = _extra_make(rule, t, m)
             if f is not None:
@@ -1420,13 +1686,36 @@ def _scan_normalised(t: str) -> list[Finding]:
     return _resolve(found + extra)
 
 
+_WORD_END = re.compile(r"[^\W\d_]+$")
+_WORD_START = re.compile(r"[^\W\d_]+")
+
+
 def _joined_findings(t: str) -> list[Finding]:
-    """Findings that exist only when words broken over a line break are joined again."""
-    joins = list(_JOIN.finditer(t))
-    if not joins:
+    """Findings that exist only when words broken over a line break are joined again.
+
+    Only joins whose joined word is a word of a place, landmark or first name are re-scanned (a window
+    around the join); everything else is an ordinary line end."""
+    if "\n" not in t and "- " not in t:
         return []
+    every = _word_index()["every"]
+    if "- " not in t:  # only line breaks: test the word pairs around them first, in bulk
+        lines = t.split("\n")
+        pairs = False
+        for a, b in zip(lines, lines[1:]):
+            if a and b and a[-1:].isalpha() or a.endswith("-"):
+                left = a.rsplit(None, 1)[-1].rstrip("-") if a.strip() else ""
+                right = b.split(None, 1)[0] if b.strip() else ""
+                if (left + right).casefold().strip(".,;:!?)(\"'„“") in every:
+                    pairs = True
+                    break
+        if not pairs:
+            return []
     out: list[Finding] = []
-    for j in joins:
+    for j in _JOIN.finditer(t):
+        left = _WORD_END.search(t, max(0, j.start() - 40), j.start())
+        right = _WORD_START.match(t, j.end())
+        if left is None or right is None or (left.group(0) + right.group(0)).casefold() not in every:
+            continue
         lo = max(0, j.start() - 60)
         hi = min(len(t), j.end() + 60)
         window = t[lo:j.start()] + t[j.end():hi]
@@ -1448,16 +1737,20 @@ _SCRIPT_WORD = re.compile(r"[^\W\d_]+")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
-def scan(text: str, *, year: bool | None = None) -> list[Finding]:
+def scan(text: str, *, year: bool | None = None, normalised: bool = True) -> list[Finding]:
     """Every potentially identifying span of ``text``, sorted by start.
 
     The rules read the normalised text (see :func:`normalise`); each finding's ``start``/``end``/``text``
     are the author's own characters. Invisible control characters and words mixing Latin with look-alike
     letters of another script are findings of their own (rule ``zeichen``).
     """
-    norm = normalise(text)
+    words = set(_WORD.findall(text))
+    if not normalised:  # the same rules on the text as written (for the benchmark only)
+        found = _scan_normalised(text, words)
+        return found if (year if year is not None else _YEAR.search(text)) else [f for f in found if f.rule != "amt"]
+    norm = normalise(text, words)
     t = norm.text
-    found = _scan_normalised(t)
+    found = _scan_normalised(t, words if t is text else None)
     if not (year if year is not None else _YEAR.search(t)):
         found = [f for f in found if f.rule != "amt"]  # a one-person office counts only with a year
     joined = _joined_findings(t)
