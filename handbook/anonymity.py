@@ -898,6 +898,14 @@ def _spoof_checker():
     return icu.SpoofChecker()
 
 
+#: Look-alikes whose TR39 prototype is a rare Latin letter (Greek ε -> 'ꞓ', Cyrillic т -> small capital 'ᴛ'):
+#: read as the ordinary letter a reader sees.
+_EXTRA_LOOKALIKES = {"ε": "e", "έ": "é", "є": "e", "Є": "E", "ѐ": "è", "κ": "k", "к": "k", "ќ": "k", "τ": "t", "т": "t",
+                     "в": "b", "н": "h", "ѓ": "ŕ"}
+#: Latin prototypes that do not read as an ordinary letter: such a mapping is not used.
+_LATIN_NOT_ASCII_LIKE = set("ꞓꞒĸᴛʙʜʍᴎᴙɸɜƅʃƩɅ")
+
+
 @cache
 def _fold_char(cluster: str) -> tuple[str, bool, bool]:
     """(normalised text, is an invisible control, was a look-alike letter) for one character cluster."""
@@ -911,8 +919,9 @@ def _fold_char(cluster: str) -> tuple[str, bool, bool]:
         pieces = []
         for c in out:
             if c.isalpha() and unicodedata.name(c, "").startswith(_CONFUSABLE_SCRIPTS):
-                skel = unicodedata.normalize("NFC", _spoof_checker().getSkeleton(0, c))
-                if skel != c and skel.isascii() and skel.isalpha():
+                skel = _EXTRA_LOOKALIKES.get(c) or unicodedata.normalize("NFC", _spoof_checker().getSkeleton(0, c))
+                if skel != c and all(unicodedata.name(x, "").startswith("LATIN") for x in skel) \
+                        and not any(x in _LATIN_NOT_ASCII_LIKE for x in skel):
                     pieces.append(skel)
                     confusable = True
                     continue
