@@ -960,6 +960,15 @@ class Normalised:
         return n if k < 0 else self.o_end[k] + (n - self.n_end[k])
 
 
+def _emoji_joiner(text: str, s: int, e: int) -> bool:
+    """A zero-width joiner or variation selector that belongs to an emoji (after a symbol): not a finding."""
+    import unicodedata
+    if text[s:e] not in ("\u200d", "\ufe0f", "\ufe0e") or s == 0:
+        return False
+    before = text[s - 1]
+    return unicodedata.category(before) in ("So", "Sk") or ord(before) >= 0x1F000 or before in "\ufe0f"
+
+
 def _bisect_right(a: list[int], x: int) -> int:
     from bisect import bisect_right
     return bisect_right(a, x)
@@ -986,7 +995,7 @@ def normalise(text: str, words: set[str] | None = None) -> Normalised:
                     cs = i - 1  # a mark after a plain letter: compose it with that letter
                 cluster = text[cs:j]
                 out, control, confusable = _fold_char(cluster)
-                if control:
+                if control and not _emoji_joiner(text, cs, j):
                     controls.append((cs, j))
                 if confusable:
                     lookalikes.append((cs, j))
@@ -1238,6 +1247,11 @@ SO ST SV TL TN TR UA VA VG XK YE
 _UNIQUE_BEFORE = re.compile(rf"(?<!\w)(?:{_trie_regex(_UNIQUE)})\s+(?:[a-zäöü]\w*\s+)?$")
 
 
+_SOCIAL = re.compile(r"(?i)instagram|twitter|tiktok|facebook|telegram|youtube|mastodon|bluesky|threads|whatsapp|"
+                     r"social|konto|account|kanal|profil|nutzer|follower|gepostet|postete|posts?\b|folgen|erwähn|"
+                     r"\bx\b|schrieb|teilte")
+
+
 def _norm_space(s: str) -> str:
     return " ".join(s.split())
 
@@ -1270,6 +1284,9 @@ def _extra_make(rule: str, text: str, m: re.Match[str]) -> Finding | None:
         return None
     if rule == "handle":
         if not _left_ok(text, start, "@.-+") or matched[1:].isdigit():
+            return None
+        # "@label" is also Markdown citation syntax: a handle of letters only counts near a social-media word
+        if matched[1:].isalpha() and not _SOCIAL.search(text, max(0, start - 80), min(len(text), end + 80)):
             return None
         while end > start + 2 and text[end - 1] == ".":
             end -= 1
@@ -1843,6 +1860,7 @@ class Rueckschluss:
         return f"kommune.typ '{self.typ}'{where} passt auf {self.count} von {self.total} {self.unit} in NRW"
 
 
+@cache
 def rueckschluss(typ: str, region: str) -> Rueckschluss:
     """How many NRW municipalities (or Kreise, for typ 'kreis') fit a case's type, size band and region."""
     rows = _read_csv("nrw_gemeinden_full.csv")

@@ -177,11 +177,15 @@ def case_yaml(i: int, rng: random.Random, vocab: dict, terms: list[str]) -> tupl
         if rng.random() < 0.5:
             actors[-1] += f"    position: {_q(rng.choice(_POSITIONS))}\n"
     modules = sorted(rng.sample(["m1", "m2", "m3", "m4", "m5"], rng.randint(1, 2)))
+    from .anonymity import MIN_CANDIDATES, rueckschluss
+    typ = rng.choice(vocab["kommunetypen"])
+    # only combinations that fit enough municipalities: the synthetic cases pass the re-identification count
+    region = rng.choice([r for r in _REGIONS if rueckschluss(typ, r).count >= MIN_CANDIDATES] or _REGIONS)
     text = (
         f"id: {cid}\n"
         f"titel: {_q(f'Streit um {rng.choice(_SUBJECTS)} (Beispielfall {i})')}\n"
         f"herkunft: zusammengesetzt\n"
-        f"kommune:\n  typ: {rng.choice(vocab['kommunetypen'])}\n  region: {_q(rng.choice(_REGIONS))}\n"
+        f"kommune:\n  typ: {typ}\n  region: {_q(region)}\n"
         f"zeitraum: \"{rng.randint(2015, 2025)}\"\n"
         f"konstellation: {rng.choice(vocab['konstellationen'])}\n"
         f"themen: [{', '.join(topics)}]\n"

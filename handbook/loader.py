@@ -179,6 +179,7 @@ def load(root: Path | str = ".", *, check_anonymity: bool = True) -> Catalog:
             if case.released:
                 _check_anonymity(ctx, doc, case, found.get(doc.path))
         allowed = _allow_list(docs["handbuch.yml"])
+        _Allowed.used = set()  # per load: which allow-list entries covered a finding
         published = [d for d in [docs["handbuch.yml"], docs["glossar.yml"], docs["literatur.yml"]] if d is not None]
         published += folder_docs["modules"]
         published += [d for d in folder_docs["course_packs"] if d.data.get("veroeffentlichen") is True]
