@@ -197,6 +197,9 @@ def _ambiguity() -> dict[str, str]:
     return levels
 
 
+_TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
+
+
 @cache
 def _places() -> dict[str, _Form]:
     """All surface forms of all places, keyed by the form with single spaces."""
@@ -208,6 +211,9 @@ def _places() -> dict[str, _Form]:
         if not form or form in forms or form in GENERIC_DISTRICTS or form in DROP_BASE:
             return
         forms[form] = _Form(place, level, derived)
+        ascii_form = form.translate(_TRANSLIT)
+        if ascii_form != form and ascii_form not in forms:  # "Koeln", "Muenster", "Duesseldorf"
+            forms[ascii_form] = _Form(place, level if level != "none" else "none", derived)
 
     def add_with_inflections(name: str, place: _Place) -> None:
         level = amb.get(name, "none")
@@ -852,8 +858,10 @@ _LETTER = rf"[^\W\d_][{_COMBINING}]*"
 #: Three or more single letters, each separated by one space: letter-spaced words ("K ö l n").
 _SINGLE_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzäöüßABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÜ")
 #: Cheap pre-test (starts with a space, so the engine skips in C): a letter between two separators.
-_SPACED_HINT = re.compile(rf"[{_SPACE_SEPARATORS}]{_LETTER}[{_SPACE_SEPARATORS}][^\W\d_]")
-_SPACED = re.compile(rf"(?<![^\W\d_]){_LETTER}(?:[{_SPACE_SEPARATORS}]{_LETTER}){{2,}}(?![^\W\d_])")
+_SPACED_HINT = re.compile(rf"[{_SPACE_SEPARATORS}.\-·_*]{_LETTER}[{_SPACE_SEPARATORS}.\-·_*][^\W\d_]")
+#: The same separator between single letters throughout: "K ö l n", "K-ö-l-n", "K.ö.l.n", "K_ö_l_n".
+_SPACED = re.compile(rf"(?<![^\W\d_.\-]){_LETTER}(?P<sep>[{_SPACE_SEPARATORS}.\-·_*])(?:{_LETTER}(?P=sep)){{1,}}{_LETTER}"
+                     rf"(?![^\W\d_])")
 _CONTROL_NAMES = {
     "\u00ad": "weiches Trennzeichen (U+00AD)", "\u200b": "Leerzeichen ohne Breite (U+200B)",
     "\u200c": "Bindungsverhinderer (U+200C)", "\u200d": "Bindungszeichen ohne Breite (U+200D)",
@@ -1005,7 +1013,9 @@ def normalise(text: str, words: set[str] | None = None) -> Normalised:
     spaced_possible = (not words.isdisjoint(_SINGLE_LETTERS) or not text.isascii()) if words is not None \
         else bool(_SPACED_HINT.search(text))
     for m in (_SPACED.finditer(text) if spaced_possible and _SPACED_HINT.search(text) else ()):
-        for sp in re.finditer(f"[{_SPACE_SEPARATORS}]", m.group(0)):
+        if m.group("sep") in ".-" and len(m.group(0)) < 7:
+            continue  # "z.B", "u.a.", "A-B": abbreviations, not a hidden word
+        for sp in re.finditer(re.escape(m.group("sep")), m.group(0)):
             edits.append((m.start() + sp.start(), m.start() + sp.end(), ""))
     if not edits:
         return Normalised(text, text, [], [], [], [], controls, lookalikes)

@@ -44,10 +44,22 @@ def corpus_scores(path: Path = CORPUS) -> dict[str, dict[str, float | int]]:
     return scores
 
 
+HOLDOUT = CORPUS.with_name("anonymity_holdout.tsv")
+
+
 def print_report() -> int:
-    scores = corpus_scores()
+    _table(CORPUS)
+    if HOLDOUT.is_file():
+        print()
+        print("Zurückgehaltene Sätze (geschrieben, bevor der Scanner an ihnen gemessen wurde; nicht nachgebessert):")
+        _table(HOLDOUT)
+    return 0
+
+
+def _table(path: Path) -> None:
+    scores = corpus_scores(path)
     meta = scores.pop("_korpus")
-    print(f"Korpus {CORPUS.name}: {meta['saetze']} Sätze, {meta['lecks']} mit Leck, {meta['unauffaellig']} unauffällige")
+    print(f"Korpus {path.name}: {meta['saetze']} Sätze, {meta['lecks']} mit Leck, {meta['unauffaellig']} unauffällige")
     print(f"{'Klasse':<14}{'Beispiele':>10}{'richtig':>9}{'Fehlalarm':>11}{'verpasst':>10}{'Precision':>11}{'Recall':>8}")
     for rule, s in scores.items():
         print(f"{rule:<14}{s['beispiele']:>10}{s['tp']:>9}{s['fp']:>11}{s['fn']:>10}{s['precision']:>11.3f}{s['recall']:>8.3f}")
@@ -55,7 +67,6 @@ def print_report() -> int:
     fp = sum(s["fp"] for s in scores.values())
     fn = sum(s["fn"] for s in scores.values())
     print(f"{'gesamt':<14}{'':>10}{tp:>9}{fp:>11}{fn:>10}{tp / (tp + fp):>11.3f}{tp / (tp + fn):>8.3f}")
-    return 0
 
 
 def _counts(catalog) -> None:

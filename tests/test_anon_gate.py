@@ -296,7 +296,8 @@ def test_anon_report_prints_precision_and_recall_per_class():
     lines = proc.stdout.splitlines()
     assert lines[0].startswith("Korpus anonymity_corpus.tsv: ")
     from handbook.anonymity import RULES
-    table = {ln.split()[0]: ln.split() for ln in lines[2:]}
+    table = {ln.split()[0]: ln.split() for ln in lines[2:lines.index("")]}
+    assert any(ln.startswith("Korpus anonymity_holdout.tsv: ") for ln in lines)
     assert set(RULES) <= set(table)
     for rule in RULES:
         precision, recall = float(table[rule][-2]), float(table[rule][-1])
