@@ -1191,7 +1191,6 @@ _STREET_INDEFINITE = ("eine", "einer", "einen", "einem", "keine", "keiner", "jed
 def _extra_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     months_de = _trie_regex(MONTHS)
     months_all = _trie_regex(MONTHS + _EN_MONTHS)
-    names = _trie_regex(sorted(_first_names(), key=len, reverse=True))
     raw = {
         "iban": r"[A-Z]{2}\d\d(?:[ ]?[A-Z0-9]){11,30}",  # runs only where an IBAN country code stands
         "handle": r"@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?(?![\w.@-]*\.[A-Za-z]{2,})",
@@ -1215,7 +1214,7 @@ def _extra_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
         "plz_context": r"(?:PLZ|Postleitzahl|Postleitzahlbereich|Postleitzahlgebiet)\.?\s*:?\s*\d{5}(?!\d)",
         "initial": r"(?:Herrn?|Frau|Hr\.|Fr\.)\s+(?:(?:Dr|Prof)\.\s+)?[A-ZÄÖÜ]\.(?!\w)",
         "salut_lower": r"(?:herrn?|frau)\s+[a-zäöüß][a-zäöüß'-]+",
-        "vorname": rf"{names}(?!\w)",
+        "vorname": r"[^\W\d_]+(?!\w)",  # anchored: tried only at words that are first names (see _anchors)
         "einzigartig": rf"{_trie_regex(_UNIQUE)}\s+(?:[a-zäöü]\w*\s+)?{_trie_regex(_INSTITUTIONS)}\w*",
         "einzigartig_ort": (r"einzige[nrs]?\s+(?:im|am|in\s+der|in\s+dem|des|der|vor)\s+"
                             r"(?:Ort|Ortes|Dorf|Dorfes|Stadt|Gemeinde|Kreis|Kreises|Stadtteil|Stadtteils|Viertel|Quartier)\b"),

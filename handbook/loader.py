@@ -37,9 +37,6 @@ SINGLE_FILES = {
 FOLDERS = {"modules": "modul", "case_studies": "fallstudie", "course_packs": "kurspaket"}
 MODULE_COUNT = 5
 
-# Fields of a case study that are published as text, and so are checked for identifying details.
-_CASE_TEXT_FIELDS = ("titel", "ausgangslage", "verlauf", "intervention", "ergebnis")
-
 
 class _Context:
     """Problems and documents of one load."""
@@ -202,7 +199,8 @@ def load(root: Path | str = ".", *, check_anonymity: bool = True) -> Catalog:
                 _check_anonymity(ctx, doc, case, found.get(doc.path))
         allowed = _allow_list(docs["handbuch.yml"])
         _Allowed.used = set()  # per load: which allow-list entries covered a finding
-        published = [d for d in [docs["handbuch.yml"], docs["glossar.yml"], docs["literatur.yml"]] if d is not None]
+        published = [d for d in [docs["handbuch.yml"], docs["glossar.yml"], docs["literatur.yml"], docs["vokabular.yml"]]
+                     if d is not None]
         published += folder_docs["modules"]
         published += [d for d in folder_docs["course_packs"] if d.data.get("veroeffentlichen") is True]
         for doc in published:
@@ -443,7 +441,7 @@ def published_texts(root: Path | str) -> list[tuple[str, tuple, str]]:
             continue
         if rel.startswith("case_studies/"):
             texts = _anonymity_texts(doc.data)
-        elif rel.startswith("course_packs/") and doc.data.get("veroeffentlichen") is not True or rel == "vokabular.yml":
+        elif rel.startswith("course_packs/") and doc.data.get("veroeffentlichen") is not True:
             continue
         else:
             texts = _published_texts(doc)
