@@ -119,7 +119,9 @@ IRREGULAR_ADJ = {
     "Recklinghausen": ["Recklinghäuser"], "Oberhausen": ["Oberhausener"],
     "Mönchengladbach": ["Gladbacher"], "Bergisch Gladbach": ["Bergisch Gladbacher"],
 }
-EXTRA_ALIASES = {"Mönchengladbach": ["Gladbach"], "Sankt Augustin": ["St. Augustin"]}
+EXTRA_ALIASES = {"Mönchengladbach": ["Gladbach"], "Sankt Augustin": ["St. Augustin"],
+                 # names in other languages that are used in German texts too
+                 "Köln": ["Cologne", "Keulen"], "Aachen": ["Aix-la-Chapelle", "Aken"]}
 
 #: Whole-name forms that should not be matched on their own (federal states, generic words).
 DROP_BASE = frozenset({"Brandenburg", "Neustadt", "Oder", "Land"})
@@ -198,6 +200,7 @@ def _ambiguity() -> dict[str, str]:
 
 
 _TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
+_STRIP = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "Ä": "A", "Ö": "O", "Ü": "U"})
 
 
 @cache
@@ -213,7 +216,10 @@ def _places() -> dict[str, _Form]:
         forms[form] = _Form(place, level, derived)
         ascii_form = form.translate(_TRANSLIT)
         if ascii_form != form and ascii_form not in forms:  # "Koeln", "Muenster", "Duesseldorf"
-            forms[ascii_form] = _Form(place, level if level != "none" else "none", derived)
+            forms[ascii_form] = _Form(place, level, derived)
+        stripped = form.translate(_STRIP)
+        if stripped != form and stripped not in forms:  # "Koln", "Dusseldorf" (English spelling): read with care
+            forms[stripped] = _Form(place, level if level in ("high", "food") else "medium", derived)
 
     def add_with_inflections(name: str, place: _Place) -> None:
         level = amb.get(name, "none")
