@@ -1792,7 +1792,7 @@ def scan(text: str, *, year: bool | None = None, normalised: bool = True) -> lis
     norm = normalise(text, words)
     t = norm.text
     found = _scan_normalised(t, words if t is text else None)
-    if not (year if year is not None else _YEAR.search(t)):
+    if any(f.rule == "amt" for f in found) and not (year if year is not None else _YEAR.search(t)):
         found = [f for f in found if f.rule != "amt"]  # a one-person office counts only with a year
     joined = _joined_findings(t)
     if joined:
