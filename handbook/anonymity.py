@@ -782,6 +782,8 @@ def _make(rule: str, text: str, m: re.Match[str]) -> Finding | None:
     if rule in ("url", "aktenzeichen", "email"):
         while end > start and text[end - 1] in ".,;:!?)-/`'\"“”»":
             end -= 1
+        if rule == "url" and "://" in text[start:end + 3] and not re.search(r"://[\w-]", text[start:end]):
+            return None  # "https://…": a placeholder, no address
     matched = text[start:end]
     if rule == "telefon":
         matched = matched.rstrip(" -/")
@@ -1324,9 +1326,11 @@ def _extra_make(rule: str, text: str, m: re.Match[str]) -> Finding | None:
             start -= len(dom.group(0))
         elif not _left_ok(text, start, "/.@"):
             return None
-        while end > start and text[end - 1] in ".,;:!?)-/":
+        while end > start and text[end - 1] in ".,;:!?)-/`'\"“”»":
             end -= 1
         shown = text[start:end]
+        if not re.search(r"(?:[:\]\)]//|mailto:|[\]\)}])[\w-]", shown):
+            return None  # "mailto:…", "hxxps://…": a placeholder, no address
         return Finding(start, end, shown, "url", f"Internetadresse '{shown}' (auch unkenntlich gemacht)",
                        _FIXED["url"][1])
     if rule == "akten_extra":
@@ -1792,8 +1796,10 @@ def scan(text: str, *, year: bool | None = None, normalised: bool = True) -> lis
     norm = normalise(text, words)
     t = norm.text
     found = _scan_normalised(t, words if t is text else None)
-    if any(f.rule == "amt" for f in found) and not (year if year is not None else _YEAR.search(t)):
-        found = [f for f in found if f.rule != "amt"]  # a one-person office counts only with a year
+    if any(f.rule == "amt" for f in found) and not year:
+        # a one-person office counts only with a year: in a case study always (zeitraum), elsewhere a year
+        # within the same passage (300 characters either side)
+        found = [f for f in found if f.rule != "amt" or _YEAR.search(t, max(0, f.start - 300), f.end + 300)]
     joined = _joined_findings(t)
     if joined:
         found = _resolve(found + [f for f in joined if not any(g.start < f.end and f.start < g.end for g in found)])
