@@ -1264,9 +1264,8 @@ SO ST SV TL TN TR UA VA VG XK YE
 _UNIQUE_BEFORE = re.compile(rf"(?<!\w)(?:{_trie_regex(_UNIQUE)})\s+(?:[a-zäöü]\w*\s+)?$")
 
 
-_SOCIAL = re.compile(r"(?i)instagram|twitter|tiktok|facebook|telegram|youtube|mastodon|bluesky|threads|whatsapp|"
-                     r"social|konto|account|kanal|profil|nutzer|follower|gepostet|postete|posts?\b|folgen|erwähn|"
-                     r"\bx\b|schrieb|teilte")
+_SOCIAL = re.compile(r"(?i:instagram|twitter|tiktok|facebook|telegram|youtube|mastodon|bluesky|threads|whatsapp|"
+                     r"social|konto|account|kanal|profil|nutzer|follower|gepostet|postete|erwähn)|\bauf X\b")
 
 
 def _norm_space(s: str) -> str:
@@ -1302,8 +1301,12 @@ def _extra_make(rule: str, text: str, m: re.Match[str]) -> Finding | None:
     if rule == "handle":
         if not _left_ok(text, start, "@.-+") or matched[1:].isdigit():
             return None
-        # "@label" is also Markdown citation syntax: a handle of letters only counts near a social-media word
-        if matched[1:].isalpha() and not _SOCIAL.search(text, max(0, start - 80), min(len(text), end + 80)):
+        # "@label", "[@glasl2020]" are also Markdown citation syntax: a bracketed key is a citation, and a handle
+        # of letters only or letters plus a year counts only near a social-media word
+        if text[max(0, start - 1):start] == "[" or text[max(0, start - 2):start] == "[-":
+            return None
+        citation_like = matched[1:].isalpha() or re.fullmatch(r"@[A-Za-z]+(?:19|20)\d\d[a-z]?", matched)
+        if citation_like and not _SOCIAL.search(text, max(0, start - 80), min(len(text), end + 80)):
             return None
         while end > start + 2 and text[end - 1] == ".":
             end -= 1
