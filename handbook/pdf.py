@@ -442,8 +442,11 @@ def compile_docx(catalog: Catalog, doc: Document, out: Path) -> Path:
             "date": _meta_plain(" · ".join(facts)),
             "toc-title": "Inhalt",
         }, ensure_ascii=False), encoding="utf-8")
+        from .docx import fill_toc, reference_docx  # the project's Word template and a filled contents list
         _pandoc(catalog, doc, "docx", tmp, outputfile=tmp_out,
-                extra=[f"--metadata-file={cover.name}", "--toc", "--toc-depth=2"])
+                extra=[f"--metadata-file={cover.name}", "--toc", "--toc-depth=2",
+                       f"--reference-doc={reference_docx(catalog, doc.title, EDITION_NAMES[doc.edition])}"])
+        fill_toc(tmp_out)
     os.replace(tmp_out, out)
     return out
 
