@@ -185,3 +185,31 @@ def test_check_cli_prints_pack_warnings(ptree):
     proc = run_cli("check", "--root", str(ptree))
     assert proc.returncode == 0, proc.stderr
     assert "course_packs/zwei-tage.yml:8:12: veranstaltung.trainer: das Kurspaket wird veröffentlicht" in proc.stderr
+
+
+def test_only_published_packs_are_built_and_listed(ptree, tmp_path, monkeypatch):
+    from handbook import pdf, site
+    edit(ptree, "formate: [pdf, docx]", "formate: [pdf, docx]\nveroeffentlichen: true")
+    catalog = load(ptree)  # testpaket has no veroeffentlichen: it stays private
+    made = []
+
+    def fake(*args):
+        out = Path(args[-1])
+        out.write_bytes(b"x")
+        made.append((out.name, getattr(args[1], "edition", None)))
+        return out
+    for name in ("build_handbook", "build_module", "build_volume", "build_pack"):
+        monkeypatch.setattr(pdf, name, fake)
+    monkeypatch.setattr(pdf, "describe", lambda path, seconds: path.name)
+    pdf.build_all(catalog, tmp_path)
+    packs_made = sorted(m for m in made if m[0].startswith("kurspaket-"))
+    assert packs_made == [("kurspaket-zwei-tage-trainer.docx", "trainer"), ("kurspaket-zwei-tage-trainer.pdf", "trainer"),
+                          ("kurspaket-zwei-tage.docx", "teilnehmende"), ("kurspaket-zwei-tage.pdf", "teilnehmende")]
+    (tmp_path / "kurspaket-testpaket.pdf").write_bytes(b"stale")  # an unpublished pack's file is never listed
+    listed = [(n, label) for n, label, _ in site.download_entries(catalog, tmp_path) if n.startswith("kurspaket-")]
+    assert listed == [
+        ("kurspaket-zwei-tage.pdf", "Kurspaket „Zwei Tage Konfliktanalyse“ (PDF, Ausgabe für Teilnehmende)"),
+        ("kurspaket-zwei-tage.docx", "Kurspaket „Zwei Tage Konfliktanalyse“ (Word, Ausgabe für Teilnehmende)"),
+        ("kurspaket-zwei-tage-trainer.pdf", "Kurspaket „Zwei Tage Konfliktanalyse“ (PDF, Ausgabe für Trainer:innen)"),
+        ("kurspaket-zwei-tage-trainer.docx", "Kurspaket „Zwei Tage Konfliktanalyse“ (Word, Ausgabe für Trainer:innen)"),
+    ]
