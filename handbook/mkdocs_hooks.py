@@ -34,6 +34,8 @@ def on_files(files: Files, config) -> Files:
     catalog = site.catalog_for(config)
     for src, markdown in site.generated_pages(catalog, config.use_directory_urls).items():
         files.append(File.generated(config, src, content=markdown))
+    from handbook import jsbundle  # the npm package "yaml" for the pack builder, served from the site
+    files.append(File.generated(config, jsbundle.SRC, content=jsbundle.yaml_bundle()))
     for path in site.download_files(site.STATE.downloads):
         files.append(File.generated(config, f"downloads/{path.name}", abs_src_path=str(path)))
     return files
