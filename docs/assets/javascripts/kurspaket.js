@@ -118,7 +118,7 @@
       list.forEach(function (b) {
         var lo = isNum(b.ab_min) ? b.ab_min : 0, hi = isNum(b.bis_min) ? b.bis_min : whole;
         spans.push(lo + "–" + hi);
-        ok = ok && lo === t && hi > lo && hi <= whole;
+        ok = ok && lo === t && hi > lo && (!isNum(b.bis_min) || b.bis_min < whole) && (!isNum(b.ab_min) || b.ab_min < whole);
         covered += hi - lo;
         t = hi;
       });
@@ -566,7 +566,8 @@
     };
     this.fileName = el("span", { class: "koko-kp__hilfe", id: "kp-titel-hinweis" });
     var edition = el("fieldset", { class: "koko-kp__gruppe" }, el("legend", {}, "Ausgabe"),
-      [["teilnehmende", "für Teilnehmende (ohne Lösungs- und Trainerhinweise)"], ["trainer", "für Trainer:innen (vollständig)"]].map(function (o) {
+      [["teilnehmende", "für Teilnehmende (ohne Lösungs- und Trainerhinweise)"], ["trainer", "für Trainer:innen (vollständig)"],
+        ["beide", "beide Ausgaben (build_pdf.py baut beide; die Druckansicht zeigt die Ausgabe für Trainer:innen)"]].map(function (o) {
         var radio = el("input", { type: "radio", name: "kp-ausgabe", id: "kp-ausgabe-" + o[0], value: o[0],
           on: { change: function () { self.state.ausgabe = o[0]; self.changed({}); self.announce("Ausgabe " + o[1] + " gewählt."); } } });
         return el("div", { class: "koko-kp__wahl" }, radio, el("label", { for: radio.id }, o[1]));
@@ -657,7 +658,9 @@
         "Eskalationsstufe " + c.stufe, modules].join(" · ");
       var row = el("li", { class: "koko-kp__zeile koko-kp__fall" }, box,
         el("label", { for: box.id, class: "koko-kp__name" }, c.titel, el("span", { class: "koko-kp__fakten" }, facts)),
-        el("a", { href: c.url, class: "koko-kp__lesen" }, "lesen", hidden(": " + c.titel)));
+        el("a", { href: c.url, class: "koko-kp__lesen" }, "lesen", hidden(": " + c.titel)),
+        el("button", { type: "button", class: "md-button koko-kp__knopf", "data-fallarbeit": c.id,
+          on: { click: function () { self.addCaseWork(c.id); } } }, "als Fallarbeit einplanen", hidden(": " + c.titel)));
       row.dataset.thema = c.themen.join(" ");
       row.dataset.konstellation = c.konstellation;
       row.dataset.stufe = String(c.stufe);
@@ -712,7 +715,12 @@
   };
 
   Builder.prototype.blockLabel = function (b) {
-    if ("einheit" in b) return unitLabel(this.data.unitById[b.einheit]);
+    if ("einheit" in b) {
+      var part = isNum(b.ab_min) || isNum(b.bis_min) ? " (Minute " + (isNum(b.ab_min) ? b.ab_min : 0) + " bis " + (isNum(b.bis_min) ? b.bis_min : this.data.unitById[b.einheit].minuten) + ")" : "";
+      return unitLabel(this.data.unitById[b.einheit]) + part;
+    }
+    if ("fallstudie" in b) return "Fallarbeit: " + this.data.caseById[b.fallstudie].titel + " (" + b.dauer_min + " Minuten)";
+    if ("programmpunkt" in b) return (b.programmpunkt.trim() || "Programmpunkt") + " (" + b.dauer_min + " Minuten)";
     return (b.titel && b.titel.trim() ? b.titel.trim() : "Pause") + " (" + b.pause + " Minuten)";
   };
 
@@ -730,6 +738,9 @@
       var start = el("input", { type: "time", id: "kp-tag-" + (di + 1) + "-beginn", value: day.beginn, on: { input: function () {
         day.beginn = start.value; self.changed({ times: true });
       } } });
+      var dayEnd = el("input", { type: "time", id: "kp-tag-" + (di + 1) + "-ende", value: day.ende || "", on: { input: function () {
+        day.ende = dayEnd.value; self.changed({ times: true });
+      } } });
       var summary = el("p", { class: "koko-kp__tagzeit", id: "kp-tag-" + (di + 1) + "-zeit" });
       var warning = el("p", { class: "koko-kp__warnung", hidden: true });
       var list = el("ol", { class: "koko-kp__bloecke", "aria-labelledby": hid });
@@ -743,15 +754,24 @@
           self.addBreak(di, parseInt(breakMinutes.value, 10), breakTitle.value);
           breakTitle.value = "";
         } } }, "Pause an " + name + " anfügen"));
+      var itemMinutes = el("input", { type: "number", min: "1", max: "600", step: "5", value: "30", inputmode: "numeric" });
+      var itemTitle = el("input", { type: "text", placeholder: "z. B. Begrüßung, Feedbackrunde", autocomplete: "off" });
+      var itemRow = el("div", { class: "koko-kp__felder koko-kp__pauseneu" },
+        self.field("kp-tag-" + (di + 1) + "-punkt-titel", "Programmpunkt", itemTitle),
+        self.field("kp-tag-" + (di + 1) + "-punkt-min", "Dauer (Minuten)", itemMinutes),
+        el("button", { type: "button", class: "md-button", id: "kp-tag-" + (di + 1) + "-punkt-neu", on: { click: function () {
+          self.addItem(di, parseInt(itemMinutes.value, 10), itemTitle.value);
+        } } }, "Programmpunkt an " + name + " anfügen"));
       var removeDay = state.tage.length > 1 ? el("button", { type: "button", class: "md-button koko-kp__entfernen",
         on: { click: function () { self.removeDay(di); } } }, name + " entfernen") : null;
       self.timeCells.push({ summary: summary, warning: warning });
       self.daysBox.appendChild(el("section", { class: "koko-kp__tag", "aria-labelledby": hid },
         el("h3", { id: hid }, name),
-        el("div", { class: "koko-kp__felder" }, self.field(date.id, "Datum", date), self.field(start.id, "Beginn", start)),
+        el("div", { class: "koko-kp__felder" }, self.field(date.id, "Datum", date), self.field(start.id, "Beginn", start),
+          self.field(dayEnd.id, "Ende (optional, sonst das Tagesende oben)", dayEnd)),
         summary, warning,
         day.bloecke.length ? list : el("p", { class: "koko-kp__leer" }, "Noch keine Blöcke: Einheiten im Abschnitt 2 anfügen oder eine Pause einfügen."),
-        breakRow, removeDay));
+        breakRow, itemRow, removeDay));
     });
     this.targetIndex = Math.max(0, Math.min(this.targetIndex === undefined ? 0 : this.targetIndex, state.tage.length - 1));
     this.targetDay.textContent = "";
@@ -766,10 +786,30 @@
     var isLast = di === this.state.tage.length - 1 && bi === day.bloecke.length - 1;
     var time = el("span", { class: "koko-kp__zeit" });
     var content;
+    var parts = partLabels(this.state.tage)[di] || {};
+    function minutesField(key, text, lo, hi) {
+      var input = el("input", { type: "number", min: String(lo), max: String(hi), step: "5", value: String(b[key]), id: "kp-" + b.uid + "-min",
+        inputmode: "numeric", on: { input: function () {
+          var n = parseInt(input.value, 10);
+          b[key] = isNaN(n) ? 0 : n;
+          self.changed({ times: true });
+        } } });
+      return el("span", { class: "koko-kp__feldchen" }, el("label", { for: input.id }, text), input);
+    }
     if ("einheit" in b) {
       var u = this.data.unitById[b.einheit];
+      var split = isNum(b.ab_min) || isNum(b.bis_min);
       content = el("span", { class: "koko-kp__name" }, el("a", { href: u.url }, unitLabel(u)),
-        el("span", { class: "koko-kp__dauer" }, " · " + u.minuten + " min"));
+        el("span", { class: "koko-kp__dauer" }, " · " + (split ? (parts[bi] ? parts[bi] + ", " : "") + "Minute " + (isNum(b.ab_min) ? b.ab_min : 0) + "–" + (isNum(b.bis_min) ? b.bis_min : u.minuten) + " von " : "") + u.minuten + " min"));
+    } else if ("fallstudie" in b) {
+      var c = this.data.caseById[b.fallstudie];
+      content = el("span", { class: "koko-kp__name" }, "Fallarbeit: ", el("a", { href: c.url }, c.titel), minutesField("dauer_min", "Minuten", 1, 600));
+    } else if ("programmpunkt" in b) {
+      var ptitle = el("input", { type: "text", value: b.programmpunkt, id: "kp-" + b.uid + "-titel", autocomplete: "off",
+        on: { input: function () { b.programmpunkt = ptitle.value; self.changed({ labels: true }); } } });
+      content = el("span", { class: "koko-kp__name koko-kp__pause" },
+        el("span", { class: "koko-kp__feldchen" }, el("label", { for: ptitle.id }, "Programmpunkt"), ptitle),
+        minutesField("dauer_min", "Minuten", 1, 600));
     } else {
       var minutes = el("input", { type: "number", min: "5", max: "240", step: "5", value: String(b.pause), id: "kp-" + b.uid + "-min",
         inputmode: "numeric", on: { input: function () {
@@ -790,9 +830,11 @@
       return el("button", { type: "button", class: "md-button koko-kp__knopf", "data-aktion": action, "data-block": b.uid,
         disabled: disabled, on: { click: handler } }, text, hidden(": " + label));
     }
-    return el("li", { class: "koko-kp__block" + ("einheit" in b ? "" : " koko-kp__block--pause"), "data-block": b.uid },
+    var canSplit = "einheit" in b && !isNum(b.ab_min) && !isNum(b.bis_min) && this.data.unitById[b.einheit].minuten >= 30;
+    return el("li", { class: "koko-kp__block" + ("pause" in b ? " koko-kp__block--pause" : ""), "data-block": b.uid },
       time, content,
       el("span", { class: "koko-kp__aktionen" },
+        canSplit ? button("teilen", "mit Pause teilen", false, function () { self.split(b.uid); }) : null,
         button("hoch", upText, isFirst, function () { self.move(b.uid, -1); }),
         button("runter", downText, isLast, function () { self.move(b.uid, 1); }),
         button("entfernen", "entfernen", false, function () { self.removeBlock(b.uid); })));
@@ -831,6 +873,39 @@
     this.state.tage[di].bloecke.push(block);
     this.changed({ structure: true, focus: ["kp-tag-" + (di + 1) + "-pause-neu"] });
     this.announce(this.blockLabel(block) + " an Tag " + (di + 1) + " angefügt, " + this.timeOf(block.uid) + "." + this.warningText(di));
+  };
+
+  Builder.prototype.addItem = function (di, minutes, title) {
+    if (!Number.isInteger(minutes) || minutes < 1 || minutes > 600 || !title.trim()) {
+      this.announce("Ein Programmpunkt braucht einen Namen und 1 bis 600 Minuten.");
+      document.getElementById("kp-tag-" + (di + 1) + (title.trim() ? "-punkt-min" : "-punkt-titel")).focus();
+      return;
+    }
+    var block = { uid: uid(), programmpunkt: title.trim(), dauer_min: minutes };
+    this.state.tage[di].bloecke.push(block);
+    this.changed({ structure: true, focus: ["kp-tag-" + (di + 1) + "-punkt-neu"] });
+    this.announce(this.blockLabel(block) + " an Tag " + (di + 1) + " angefügt, " + this.timeOf(block.uid) + "." + this.warningText(di));
+  };
+
+  Builder.prototype.addCaseWork = function (caseId) {
+    var di = Math.min(this.targetIndex || 0, this.state.tage.length - 1);
+    var block = { uid: uid(), fallstudie: caseId, dauer_min: 60 };
+    this.state.tage[di].bloecke.push(block);
+    this.changed({ structure: true });
+    this.announce(this.blockLabel(block) + " an Tag " + (di + 1) + " angefügt, " + this.timeOf(block.uid) + "." + this.warningText(di));
+  };
+
+  /* A unit in two parts with a 15-minute break between them (bis_min / ab_min at the middle, in 5 minutes). */
+  Builder.prototype.split = function (blockUid) {
+    var at = this.find(blockUid);
+    if (!at) return;
+    var whole = this.data.unitById[at.block.einheit].minuten;
+    var half = Math.max(5, Math.round(whole / 2 / 5) * 5);
+    at.block.bis_min = half;
+    var rest = { uid: uid(), einheit: at.block.einheit, ab_min: half };
+    this.state.tage[at.di].bloecke.splice(at.bi + 1, 0, { uid: uid(), pause: 15, titel: "" }, rest);
+    this.changed({ structure: true, focus: ['[data-block="' + rest.uid + '"][data-aktion="hoch"]'] });
+    this.announce("„" + unitLabel(this.data.unitById[at.block.einheit]) + "“ ist geteilt: Teil 1 bis Minute " + half + ", 15 Minuten Pause, Teil 2 " + this.timeOf(rest.uid) + ".");
   };
 
   Builder.prototype.move = function (blockUid, step) {
@@ -886,9 +961,11 @@
   Builder.prototype.warning = function (di) {
     var s = schedule(this.state.tage[di], this.data.unitMinutes);
     if (s.ende > MIDNIGHT) return "Achtung: Tag " + (di + 1) + " endet erst nach Mitternacht (" + hhmm(s.ende) + " Uhr). So lässt sich das Paket nicht bauen – weniger Blöcke planen oder früher beginnen.";
-    var end = parseTime(this.state.ende);
-    if (end !== null && s.ende > end) return "Achtung: Tag " + (di + 1) + " endet um " + hhmm(s.ende) + " Uhr, " + minutesDe(s.ende - end) + " nach dem Tagesende " + hhmm(end) + " Uhr.";
-    return "";
+    var day = this.state.tage[di];
+    var end = parseTime(day.ende || this.state.ende);
+    if (end !== null && s.ende > end) return "Achtung: Tag " + (di + 1) + " endet um " + hhmm(s.ende) + " Uhr, " + minutesDe(s.ende - end) + " nach dem Tagesende " + hhmm(end) + " Uhr. So lässt sich das Paket nicht bauen.";
+    var long = dayWarnings(day, this.data.unitMinutes);
+    return long.length ? "Hinweis: Tag " + (di + 1) + ": " + long[0] : "";
   };
 
   Builder.prototype.warningText = function (di) {
@@ -910,7 +987,7 @@
       var d = days[di];
       if (!d) return;
       d.summary.textContent = germanDate(day.datum) + " · " + (n
-        ? hhmm(s.beginn) + "–" + hhmm(s.ende) + " Uhr (" + minutesDe(s.ende - s.beginn) + ", " + n + (n === 1 ? " Block)" : " Blöcke)")
+        ? hhmm(s.beginn) + "–" + hhmm(s.ende) + " Uhr (" + minutesDe(s.ende - s.beginn) + ", " + n + (n === 1 ? " Block" : " Blöcke") + ", " + ueDe(s.lernminuten) + ")"
         : "Beginn " + hhmm(s.beginn) + " Uhr");
       var w = self.warning(di);
       d.warning.textContent = w;
@@ -1147,7 +1224,7 @@
     var state = this.state;
     var data = this.data;
     var pack = toPack(state);
-    var trainer = state.ausgabe === "trainer";
+    var trainer = state.ausgabe === "trainer" || state.ausgabe === "beide";
     var view = this.printView;
     view.textContent = "";
     var status = el("p", { class: "koko-kp__druckstatus", role: "status" }, "Die Druckansicht wird zusammengestellt …");
@@ -1162,6 +1239,7 @@
     var units = [];
     pack.tage.forEach(function (d) { d.bloecke.forEach(function (b) { if (b.einheit && units.indexOf(b.einheit) < 0) units.push(b.einheit); }); });
     var cases = pack.fallstudien.slice();
+    pack.tage.forEach(function (d) { d.bloecke.forEach(function (b) { if (b.fallstudie && cases.indexOf(b.fallstudie) < 0) cases.push(b.fallstudie); }); });
 
     // title page
     var days = pack.tage.map(function (d) { return d.datum; }).filter(validDate);
@@ -1175,6 +1253,7 @@
 
     // schedule
     var plan = el("section", { class: "koko-kp__teil", "aria-labelledby": "kp-druck-ablauf" }, el("h2", { id: "kp-druck-ablauf" }, "Ablaufplan"));
+    var labels = partLabels(pack.tage), total = 0;
     pack.tage.forEach(function (d, di) {
       var s = schedule(d, data.unitMinutes);
       var caption = germanDate(d.datum) + ", " + hhmm(s.beginn) + "–" + hhmm(s.ende) + " Uhr";
@@ -1184,10 +1263,15 @@
         el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Zeit"), el("th", { scope: "col" }, "Programm"), el("th", { scope: "col" }, "Dauer"))),
         el("tbody", {}, d.bloecke.map(function (b, bi) {
           var t = s.bloecke[bi];
-          var label = b.einheit ? unitLabel(data.unitById[b.einheit]) : el("em", {}, b.titel || "Pause");
+          var label = b.einheit ? unitLabel(data.unitById[b.einheit]) + (labels[di][bi] ? " (" + labels[di][bi] + ")" : "")
+            : b.fallstudie ? "Fallarbeit: " + data.caseById[b.fallstudie].titel
+            : b.programmpunkt ? b.programmpunkt : el("em", {}, b.titel || "Pause");
           return el("tr", {}, el("td", {}, hhmm(t.start) + "–" + hhmm(t.ende)), el("td", {}, label), el("td", {}, t.minuten + " min"));
-        }))));
+        })),
+        el("tfoot", {}, el("tr", {}, el("td", {}), el("th", { scope: "row" }, "Unterrichtseinheiten (ohne Pausen, 45 Minuten)"), el("td", {}, ueDe(s.lernminuten))))));
+      total += s.lernminuten;
     });
+    if (pack.tage.length > 1) plan.appendChild(el("p", {}, "Unterrichtseinheiten insgesamt: " + ueDe(total)));
     doc.appendChild(plan);
     var unitsPart = el("section", { class: "koko-kp__teil", "aria-labelledby": "kp-druck-einheiten" }, el("h2", { id: "kp-druck-einheiten" }, "Unterrichtseinheiten"));
     var casesPart = el("section", { class: "koko-kp__teil", "aria-labelledby": "kp-druck-faelle" }, el("h2", { id: "kp-druck-faelle" }, "Fallstudien"));
@@ -1286,6 +1370,7 @@
   // --- start ---------------------------------------------------------------------------------------------
 
   window.KokoKurspaket = { parseTime: parseTime, hhmm: hhmm, schedule: schedule, toYaml: toYaml, parseYaml: parseYaml,
+    partLabels: partLabels, dayRules: dayRules, dayWarnings: dayWarnings, ue: ue,
     fromPack: fromPack, toPack: toPack, slug: slug, packToHash: packToHash, packFromHash: packFromHash };
 
   function init() {
