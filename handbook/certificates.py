@@ -86,6 +86,21 @@ def read_participants(path: Path | str) -> list[str]:
     return names
 
 
+#: Folders of the project whose files are content or end up on the site: a list of names has no place there.
+_PUBLISHED = ("docs", "modules", "case_studies", "course_packs", "overrides", "site")
+
+
+def refuse_published_place(root: Path, path: Path | str) -> None:
+    """A list of participants inside the content tree or the site's sources would be read or published."""
+    target = Path(path).resolve()
+    for folder in _PUBLISHED:
+        base = (Path(root) / folder).resolve()
+        if target.is_relative_to(base):
+            raise ContentError([Problem(str(path), 1, 1, f"die Liste der Teilnehmenden liegt in {folder}/ des Projekts und "
+                                        "könnte so veröffentlicht werden – bitte außerhalb des Projektordners speichern",
+                                        "participants.place")])
+
+
 def when_where(pack: CoursePack) -> str:
     """``am 15. März 2027 in Raum 4`` / ``vom 15. März 2027 bis zum 16. März 2027 in Raum 4``."""
     dates = [d.date for d in pack.days]

@@ -88,7 +88,10 @@ def _build_pack(catalog, args) -> int:
     if pack is None:
         from .loader import load_pack
         pack = load_pack(catalog, args.pack)
-    names = certificates.read_participants(args.teilnehmende) if args.teilnehmende else None
+    names = None
+    if args.teilnehmende:
+        certificates.refuse_published_place(catalog.root, args.teilnehmende)
+        names = certificates.read_participants(args.teilnehmende)
     for warning in pack.warnings:
         print(f"Warnung: {warning}", file=sys.stderr)
     editions = [args.edition] if args.edition else pack.editions

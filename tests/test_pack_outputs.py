@@ -179,3 +179,16 @@ def test_warnings_in_the_terminal_and_options_override_the_pack(tmp_path):
         "kurspaket-zwei-tage-bescheinigung.pdf", "kurspaket-zwei-tage-teilnahmeliste.pdf", "kurspaket-zwei-tage-trainer.pdf"]
     text = pdf_text(tmp_path / "out" / "kurspaket-zwei-tage-trainer.pdf")
     assert "Hinterhof" not in text  # the withheld case is printed nowhere
+
+
+def test_a_participant_list_inside_the_published_tree_is_refused(tmp_path):
+    tree = tmp_path / "tree"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "valid", tree)
+    (tree / "docs").mkdir(exist_ok=True)
+    names = tree / "docs" / "liste.csv"
+    names.write_text("Anna Beispiel\n", encoding="utf-8")
+    result = run_build_pdf("--root", str(tree), "--pack", str(tree / "course_packs" / "testpaket.yml"), "-o",
+                           str(tmp_path / "out"), "--teilnehmende", str(names), cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"{names}:1:1: die Liste der Teilnehmenden liegt in docs/ des Projekts" in result.stderr
+    assert not (tmp_path / "out").exists()
