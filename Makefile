@@ -47,10 +47,10 @@ build: $(STAMP) node_modules/.installed build-deps
 test: $(STAMP) node_modules/.installed test-deps
 	$(PY) -m pytest
 
-serve: $(STAMP)
+serve: $(STAMP) node_modules/.installed
 	$(PY) -m mkdocs serve --livereload
 
-bench: $(STAMP)
+bench: $(STAMP) node_modules/.installed
 	$(PY) -m handbook bench
 
 # Regenerate the pinned, hashed requirements from requirements.in.

@@ -16,7 +16,7 @@ import stat
 import warnings
 from pathlib import Path
 
-from .errors import BuildError, ContentError, Problem
+from .errors import ContentError, Problem
 from .model import Catalog, CoursePack, german_date, ue_de
 from .pdf import PDF_STANDARD, _typst_error, _write_atomic, timestamp, typst_string
 
@@ -180,6 +180,3 @@ def build_certificates(catalog: Catalog, pack: CoursePack, out: Path, names: lis
 
 def file_names(pack: CoursePack) -> tuple[str, str]:
     return f"kurspaket-{pack.id}-teilnahmeliste.pdf", f"kurspaket-{pack.id}-bescheinigung.pdf"
-
-
-__all__ = ["read_participants", "build_attendance", "build_certificates", "file_names", "BuildError"]

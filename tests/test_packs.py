@@ -2,15 +2,13 @@
 a day plan (day end, date order, split units, cases) with their exact German messages, and the shipped day plans."""
 from __future__ import annotations
 
-import datetime as dt
 import math
 import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 
-from conftest import ROOT, VALID
+from conftest import VALID
 from handbook import ContentError, load, packs
 from handbook.model import hhmm, ue, ue_de
 
