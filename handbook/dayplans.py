@@ -4,8 +4,8 @@ Every training day runs 09:00–16:30 with 90 minutes of breaks (coffee 15, lunc
 360 teaching minutes. The module's units fill the days in order; the breaks go to the block boundary nearest
 to 90, 180 and 270 minutes of teaching, and where no boundary is within half an hour, the unit running then is
 split there (``bis_min``/``ab_min``, printed as "Teil 1/2"), as is a unit continued on the next day. Day 1 opens with a
-welcome round, the last day closes with a feedback round, and where time is left the module's first case
-study is worked on. A module whose units do not fit its ``dauer_tage`` days gets no plan: :func:`fits` says so.
+welcome round, the last day closes with a feedback round, and where time is left there is case work (a free
+item: the trainer picks the case). A module whose units do not fit its ``dauer_tage`` days gets no plan: :func:`fits` says so.
 
     python -m handbook.dayplans [--root DIR]    # (re)write the plans of every module that fits
 """
@@ -27,6 +27,7 @@ WELCOME = ("Begrüßung, Erwartungen und Ablauf", 15)
 FEEDBACK = ("Auswertung und Feedbackrunde", 15)
 #: Case work is planned only when at least this much time is left at the end.
 MIN_CASE_WORK = 45
+CASE_WORK = "Fallarbeit mit einer Fallstudie zum Modul (Auswahl im Fallfinder)"
 FIRST_DAY = dt.date(2027, 3, 15)  # a Monday; the plans are templates, the trainer sets the real dates
 
 
@@ -51,15 +52,14 @@ def plan(catalog: Catalog, module: Module) -> dict:
                          f"{days_of(module)} Tage zu {TEACHING_PER_DAY} Minuten")
     n_days = days_of(module)
     free = n_days * TEACHING_PER_DAY - needed_minutes(module)
-    cases = catalog.cases_for_module(module.id)
     # what is taught, in order: (kind, id or title, minutes)
     # welcome and feedback round only where there is room for both, then case work with what is left
     rounds = free >= WELCOME[1] + FEEDBACK[1]
     items: list[tuple[str, str, int]] = [("programmpunkt", WELCOME[0], WELCOME[1])] if rounds else []
     items += [("einheit", u.id, u.minutes) for u in module.units]
     free -= (WELCOME[1] + FEEDBACK[1]) if rounds else 0
-    if cases and free >= MIN_CASE_WORK:
-        items.append(("fallstudie", cases[0].id, min(90, free - free % 15)))
+    if free >= MIN_CASE_WORK:  # named as a free item: the plan holds no case id, so it survives any case collection
+        items.append(("programmpunkt", CASE_WORK, min(90, free - free % 15)))
     if rounds:
         items.append(("programmpunkt", FEEDBACK[0], FEEDBACK[1]))
 
