@@ -192,3 +192,19 @@ def test_a_participant_list_inside_the_published_tree_is_refused(tmp_path):
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert f"{names}:1:1: die Liste der Teilnehmenden liegt in docs/ des Projekts" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_pdf_timetable_matches_the_hand_computed_one(built):
+    from test_packs import EXPECTED
+    out, _, _ = built
+    for name in ("kurspaket-zwei-tage.pdf", "kurspaket-zwei-tage-trainer.pdf"):
+        text = flat(pdf_text(out / name))
+        plan = text[text.index("15. März 2027, 09:00–15:30 Uhr"):]
+        assert "16. März 2027, 09:00–11:15 Uhr" in plan
+        pos = 0
+        for day in EXPECTED:
+            for start, end, _label, minutes, _kind, _part in day:
+                found = plan.find(f"{start}–{end}", pos)
+                assert found >= 0, (name, start, end)
+                assert plan[found:found + 200].find(f"{minutes} min") > 0
+                pos = found + 1
