@@ -534,3 +534,35 @@ def test_offline_bundle_builder_works_and_print_view_explains(offline_bundle):
         assert all(Path(h[len("file://"):]).is_file() for h in hrefs)
         assert "09:00–10:30" in page.inner_text(".koko-kp__dokument")
         assert [u for u in requests if not u.startswith(("file:", "data:", "blob:"))] == [] and errors == []
+
+
+@pytest.mark.browser
+def test_new_blocks_editions_and_publishing_round_trip_through_the_builder(fixture_site, tree):
+    """A pack with every block kind, both editions and veroeffentlichen comes back from the builder as it went in,
+    and the loader accepts what the builder writes."""
+    text = (ROOT / "tests" / "fixtures" / "zwei-tage.yml").read_text(encoding="utf-8").replace(
+        "formate: [pdf, docx]", "formate: [pdf, docx]\nveroeffentlichen: true")
+    with serve(fixture_site) as base, chromium() as browser:
+        page = open_builder(browser, base)
+        out = page.evaluate("""text => {
+            const K = KokoKurspaket, st = K.fromPack(K.parseYaml(text), K.data).state;
+            K.builder.load(K.toPack(st), "Test", true);
+            return {pack: K.toPack(K.builder.state), yaml: K.toYaml(K.toPack(K.builder.state))};
+        }""", text)
+        assert page.is_checked("#kp-veroeffentlichen") and page.is_checked("#kp-ausgabe-beide")
+        times = page.locator(".koko-kp__tag:nth-child(1) .koko-kp__zeit").all_inner_texts()
+        assert times == ["09:00–09:30", "09:30–10:30", "10:30–10:45", "10:45–11:45", "11:45–12:45", "12:45–14:15",
+                         "14:15–14:30", "14:30–15:30"]
+        assert "Teil 1/2" in page.inner_text(".koko-kp__tag:nth-child(1)") and "6,7 UE" in page.inner_text("#kp-tag-1-zeit")
+        page.fill("#kp-tag-2-ende", "11:00")  # day 2 runs until 11:15
+        assert "Tag 2 endet um 11:15 Uhr, 15 Minuten nach dem Tagesende 11:00 Uhr" in page.inner_text("#kp-offen")
+        assert page.errors == []
+    expected = json.loads(json.dumps(yaml.safe_load(text), default=str))  # dates as ISO text
+    pack = out["pack"]
+    assert pack["ausgaben"] == ["teilnehmende", "trainer"] and "ausgabe" not in pack and pack["veroeffentlichen"] is True
+    assert pack["tage"] == expected["tage"] and yaml.safe_load(out["yaml"]) == pack
+    assert pack["id"] == "zwei-tage-konfliktanalyse"  # the builder names the file after the title
+    (tree / "course_packs" / f"{pack['id']}.yml").write_text(out["yaml"], encoding="utf-8")
+    loaded = next(p for p in load(tree).packs if p.id == pack["id"])
+    assert loaded.editions == ["teilnehmende", "trainer"] and loaded.publish
+    assert [b.part_label for b in loaded.days[0].blocks if b.kind == "unit"] == ["Teil 1/2", "Teil 2/2", ""]

@@ -583,6 +583,11 @@
           } } });
         return el("div", { class: "koko-kp__wahl" }, box, el("label", { for: box.id }, o[1]));
       }));
+    this.publishBox = el("input", { type: "checkbox", id: "kp-veroeffentlichen", on: { change: function () {
+      self.state.veroeffentlichen = self.publishBox.checked;
+      self.changed({});
+      self.announce(self.publishBox.checked ? "Das Paket wird zur Veröffentlichung markiert." : "Das Paket wird nicht veröffentlicht.");
+    } } });
     var titleField = this.field("kp-titel", "Titel des Kurspakets (Pflicht)", this.inputs.titel);
     this.inputs.titel.setAttribute("aria-describedby", "kp-titel-hinweis");
     titleField.appendChild(this.fileName);
@@ -591,8 +596,11 @@
       el("div", { class: "koko-kp__felder" }, titleField,
         this.field("kp-ort", "Ort", this.inputs.ort),
         this.field("kp-trainer", "Trainer:innen", this.inputs.trainer, "eine Person pro Zeile"),
-        this.field("kp-ende", "Tagesende (optional)", this.inputs.ende, "Warnung, wenn ein Tag länger dauert")),
-      el("div", { class: "koko-kp__felder" }, edition, formats));
+        this.field("kp-ende", "Tagesende (optional)", this.inputs.ende, "ein Tag, der länger dauert, lässt sich nicht bauen")),
+      el("div", { class: "koko-kp__felder" }, edition, formats),
+      el("div", { class: "koko-kp__wahl" }, this.publishBox, el("label", { for: "kp-veroeffentlichen" },
+        "Auf der öffentlichen Download-Seite veröffentlichen (veroeffentlichen: true) – gilt nur für Dateien im Ordner " +
+        "course_packs/ des Projekts; Ort, Trainer:innen und die gewählten Ausgaben sind dann für alle sichtbar")));
   };
 
   // --- 2. units ----------------------------------------------------------------------------------------
@@ -1127,6 +1135,7 @@
     this.inputs.trainer.value = s.trainer.join("\n");
     this.inputs.ende.value = s.ende;
     document.getElementById("kp-ausgabe-" + s.ausgabe).checked = true;
+    this.publishBox.checked = !!s.veroeffentlichen;
     ["pdf", "docx"].forEach(function (f) { document.getElementById("kp-format-" + f).checked = s.formate.indexOf(f) >= 0; });
     this.changed({ structure: true, initial: initial });
   };
