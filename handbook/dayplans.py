@@ -163,9 +163,15 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m handbook.dayplans", description="Tagespläne je Modul schreiben")
     p.add_argument("--root", type=Path, default=Path("."))
     args = p.parse_args(argv)
+    # The old plans may no longer fit the modules (that is why they are rewritten): load without them.
+    old = {path: path.read_bytes() for path in sorted((args.root / "course_packs").glob("modul-*-tagesplan.yml"))}
+    for path in old:
+        path.unlink()
     try:
         catalog = load(args.root, check_anonymity=False)
     except ContentError as exc:
+        for path, data in old.items():
+            path.write_bytes(data)
         print(exc.report(), file=sys.stderr)
         return 1
     status = 0
