@@ -6,13 +6,14 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-# Fonts the PDFs fall back to (DejaVu for Greek, Cyrillic, Hebrew, Arabic; Noto Color Emoji for emoji).
-BUILD_APT := fonts-dejavu-core fonts-noto-color-emoji
+# Fonts the PDFs fall back to (DejaVu for Greek, Cyrillic, Hebrew, Arabic; Noto Color Emoji for emoji);
+# ICU headers, pkg-config and a C++ compiler to build PyICU (the anonymisation gate's TR39 confusables).
+BUILD_APT := fonts-dejavu-core fonts-noto-color-emoji libicu-dev pkg-config g++
 TEST_APT := chromium poppler-utils default-jre-headless
 
 .PHONY: build test serve check bench lock build-deps test-deps clean
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt | build-deps
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip==26.3
 	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements.txt
@@ -47,8 +48,9 @@ build: $(STAMP) node_modules/.installed build-deps
 test: $(STAMP) node_modules/.installed test-deps
 	$(PY) -m pytest
 
+# The preview: quiet and German (handbook/preview.py); a content error keeps the last good site and shows the error.
 serve: $(STAMP) node_modules/.installed
-	$(PY) -m mkdocs serve --livereload
+	KOKO_SERVE=1 NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs serve --livereload
 
 bench: $(STAMP) node_modules/.installed
 	$(PY) -m handbook bench
@@ -59,4 +61,4 @@ lock:
 	/tmp/koko-piptools/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe -o requirements.txt requirements.in
 
 clean:
-	rm -rf site .site-* build
+	rm -rf site .site-* .site.lock build
