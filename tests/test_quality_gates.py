@@ -202,6 +202,8 @@ def test_failure_inside_mkdocs_leaves_the_site(tmp_path):
     project = tmp_path / "projekt"
     shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(".venv", "node_modules", "site", ".git", ".site-*",
                                                                   "tests", "__pycache__", ".pytest_cache", ".hypothesis"))
+    # the site serves the npm package "yaml" (the pack builder's YAML library) from node_modules/
+    shutil.copytree(ROOT / "node_modules" / "yaml", project / "node_modules" / "yaml")
     out = tmp_path / "site"
     first = _build(VALID, out, "--ohne-pdf", "--ohne-offline", cwd=project)
     assert first.returncode == 0, first.stderr
