@@ -1,0 +1,316 @@
+"""Materials (materialien/): schema, references both ways, the named-but-missing heuristic; and the diagrams."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from handbook import ContentError, load
+from handbook.loader import NAMED_MATERIAL
+from conftest import ROOT, run_cli
+from test_loader import edit, problems
+
+MOD = "modules/m1.yml"
+
+ROLE_CARDS = """\
+# yaml-language-server: $schema=../../schemas/material.schema.json
+id: rollen-test
+titel: Rollenkarten – Test
+art: rollenkarte
+module: [m1]
+zweck: |
+  Für das Rollenspiel.
+situation: |
+  Die gemeinsame Lage.
+rollen:
+  - rolle: Vereinsvorstand
+    oeffentlich: |
+      Was alle wissen.
+    vertraulich: |
+      GEHEIM-VORSTAND
+  - rolle: Verwaltung
+    oeffentlich: |
+      Was alle wissen, Verwaltung.
+    vertraulich: |
+      GEHEIM-VERWALTUNG
+trainerhinweise: |
+  Hinweis für Trainer:innen.
+"""
+
+WORKSHEET = """\
+# yaml-language-server: $schema=../../schemas/material.schema.json
+id: blatt-test
+titel: Arbeitsblatt – Test
+art: arbeitsblatt
+module: [m1]
+zweck: Zum Ausfüllen.
+dauer_min: 20
+aufgaben:
+  - text: Erste Aufgabe.
+    platz: 4
+  - text: Skizze.
+    platz: 8
+    form: kasten
+"""
+
+FORM = """\
+# yaml-language-server: $schema=../../schemas/material.schema.json
+id: bogen-test
+titel: Evaluationsbogen – Test
+art: evaluationsbogen
+module: [m1]
+zweck: Rückmeldung.
+fragen:
+  - abschnitt: Inhalt
+    text: Die Inhalte waren hilfreich.
+    skala: [trifft zu, trifft nicht zu]
+  - text: Was nehmen Sie mit?
+    platz: 5
+"""
+
+
+def add(root: Path, name: str, text: str) -> None:
+    (root / "materialien").mkdir(exist_ok=True)
+    (root / "materialien" / f"{name}.yml").write_text(text, encoding="utf-8")
+
+
+def use(root: Path, unit_ids: str = "[rollen-test]", exercise_ids: str | None = None) -> None:
+    """Reference materials from m1-e1 (and its exercise)."""
+    edit(root, MOD, "    material: [Flipchart]\n", f"    material: [Flipchart]\n    materialien: {unit_ids}\n")
+    if exercise_ids:
+        edit(root, MOD, "        sozialform: Kleingruppe\n", f"        sozialform: Kleingruppe\n        materialien: {exercise_ids}\n")
+
+
+def test_materials_load_into_the_catalogue(tree):
+    add(tree, "rollen-test", ROLE_CARDS)
+    add(tree, "blatt-test", WORKSHEET)
+    add(tree, "bogen-test", FORM)
+    use(tree, "[rollen-test]", "[blatt-test, bogen-test]")
+    catalog = load(tree)
+    assert [m.id for m in catalog.materials] == ["blatt-test", "bogen-test", "rollen-test"]
+    cards = catalog.material_by_id["rollen-test"]
+    assert cards.kind == "rollenkarte" and cards.kind_name == "Rollenkarten" and cards.participant_facing
+    assert [(r.role, r.confidential.strip()) for r in cards.roles] == [("Vereinsvorstand", "GEHEIM-VORSTAND"),
+                                                                       ("Verwaltung", "GEHEIM-VERWALTUNG")]
+    sheet = catalog.material_by_id["blatt-test"]
+    assert [(t.space, t.box) for t in sheet.tasks] == [(4, False), (8, True)] and sheet.minutes == 20
+    form = catalog.material_by_id["bogen-test"]
+    assert [(q.section, q.scale, q.space) for q in form.questions] == [("Inhalt", ["trifft zu", "trifft nicht zu"], 3),
+                                                                       ("", [], 5)]
+    unit = catalog.units["m1-e1"]
+    assert unit.material_ids == ["rollen-test"] and unit.exercises[0].material_ids == ["blatt-test", "bogen-test"]
+    assert unit.all_material_ids == ["rollen-test", "blatt-test", "bogen-test"]
+    assert catalog.users_of_material("blatt-test") == [unit.exercises[0]]
+    assert [m.id for m in catalog.materials_for_module("m1")] == ["blatt-test", "bogen-test", "rollen-test"]
+
+
+def test_a_tree_without_materials_folder_is_valid(tree):
+    assert load(tree).materials == []
+
+
+MUTATIONS = [
+    pytest.param("materialien/rollen-test.yml", "rollen:\n", "rolen:\n",
+                 ["materialien/rollen-test.yml:10:1: unbekanntes Feld 'rolen' – meinten Sie 'rollen'?"],
+                 id="misspelt-key"),
+    pytest.param("materialien/rollen-test.yml", "art: rollenkarte", "art: rollenkarten",
+                 ["materialien/rollen-test.yml:4:6: art: erwartet einen der Werte 'arbeitsblatt', 'rollenkarte', "
+                  "'handout', 'checkliste', 'evaluationsbogen', 'vorlage', gefunden 'rollenkarten' – meinten Sie 'rollenkarte'?"],
+                 id="unknown-kind"),
+    pytest.param("materialien/rollen-test.yml", "situation: |\n  Die gemeinsame Lage.\n", "",
+                 ["materialien/rollen-test.yml:2:1: Pflichtfeld 'situation' fehlt (bei art: rollenkarte)"],
+                 id="kind-needs-field"),
+    pytest.param("materialien/rollen-test.yml", "    vertraulich: |\n      GEHEIM-VORSTAND\n", "",
+                 ["materialien/rollen-test.yml:11:5: Pflichtfeld 'vertraulich' fehlt in rollen[1]"],
+                 id="role-without-confidential-part"),
+    pytest.param("materialien/rollen-test.yml", "art: rollenkarte", "art: handout\ninhalt: Text.",
+                 ["materialien/rollen-test.yml:9:1: situation: passt nicht zu art 'handout' – dieses Feld gibt es nur bei art 'rollenkarte'",
+                  "materialien/rollen-test.yml:11:1: rollen: passt nicht zu art 'handout' – dieses Feld gibt es nur bei art 'rollenkarte'"],
+                 id="field-of-another-kind"),
+    pytest.param("materialien/rollen-test.yml", "id: rollen-test", "id: rollen-tests",
+                 ["materialien/rollen-test.yml:2:5: id: erwartet 'rollen-test' wie der Dateiname, gefunden 'rollen-tests'",
+                  "modules/m1.yml:21:19: materialien: unbekanntes Material 'rollen-test' – meinten Sie 'rollen-tests'? "
+                  "(Kennungen sind die Dateinamen in materialien/)",
+                  "materialien/rollen-test.yml:2:5: Material 'rollen-tests' wird von keiner Einheit und keiner Übung verwendet "
+                  "– in modules/ unter materialien: eintragen oder die Datei entfernen"],
+                 id="id-not-filename"),
+    pytest.param(MOD, "    materialien: [rollen-test]", "    materialien: [rollen-tst]",
+                 ["materialien/rollen-test.yml:2:5: Material 'rollen-test' wird von keiner Einheit und keiner Übung verwendet "
+                  "– in modules/ unter materialien: eintragen oder die Datei entfernen",
+                  "modules/m1.yml:21:19: materialien: unbekanntes Material 'rollen-tst' – meinten Sie 'rollen-test'? "
+                  "(Kennungen sind die Dateinamen in materialien/)"],
+                 id="unknown-material"),
+    pytest.param("materialien/rollen-test.yml", "module: [m1]", "module: [m2]",
+                 ["modules/m1.yml:21:19: materialien: 'rollen-test' gehört laut materialien/rollen-test.yml nicht zu "
+                  "Modul m1 – dort unter module: 'm1' ergänzen"],
+                 id="material-of-another-module"),
+    pytest.param(MOD, "Bearbeiten Sie die Aufgabe.", "Bearbeiten Sie die Aufgabe mit dem Arbeitsblatt.",
+                 ["modules/m1.yml:28:46: einheiten[1].uebungen[1].aufgabe nennt 'Arbeitsblatt', aber weder die Einheit "
+                  "m1-e1 noch ihre Übungen verweisen auf ein Material der Art 'arbeitsblatt' – das Material in "
+                  "materialien/ anlegen und unter materialien: eintragen"],
+                 id="named-worksheet-not-referenced"),
+    pytest.param(MOD, "    material: [Flipchart]", "    material: [Flipchart, Checkliste Raum]",
+                 ["modules/m1.yml:20:27: einheiten[1].material[2] nennt 'Checkliste', aber weder die Einheit m1-e1 noch "
+                  "ihre Übungen verweisen auf ein Material der Art 'checkliste' – das Material in materialien/ anlegen "
+                  "und unter materialien: eintragen"],
+                 id="named-checklist-in-material-list"),
+]
+
+
+@pytest.mark.parametrize("rel, old, new, expected", MUTATIONS)
+def test_each_material_mistake_gives_located_german_messages(tree, rel, old, new, expected):
+    add(tree, "rollen-test", ROLE_CARDS)
+    use(tree)
+    edit(tree, rel, old, new)
+    assert sorted(problems(tree)) == sorted(expected)
+
+
+def test_unused_material_is_a_finding(tree):
+    add(tree, "rollen-test", ROLE_CARDS)
+    assert problems(tree) == ["materialien/rollen-test.yml:2:5: Material 'rollen-test' wird von keiner Einheit und "
+                              "keiner Übung verwendet – in modules/ unter materialien: eintragen oder die Datei entfernen"]
+
+
+def test_a_broken_module_file_does_not_make_materials_unused(tree):
+    add(tree, "rollen-test", ROLE_CARDS)
+    use(tree)
+    edit(tree, MOD, "    dauer_min: 90", "    dauer_min: neunzig")
+    assert problems(tree) == ["modules/m1.yml:13:16: einheiten[1].dauer_min: erwartet eine ganze Zahl von 5 bis 600 "
+                              "(Minuten), gefunden 'neunzig'"]
+
+
+def test_named_role_cards_are_satisfied_by_a_referenced_card_set(tree):
+    add(tree, "rollen-test", ROLE_CARDS)
+    use(tree)
+    edit(tree, MOD, "Bearbeiten Sie die Aufgabe.", "Verteilen Sie die Rollenkarten. Zeichnen Sie eine Rollenlandkarte.")
+    load(tree)  # no finding: the unit references a rollenkarte; "Rollenlandkarte" is no role card
+
+
+@pytest.mark.parametrize("text, found", [
+    ("Verteilen Sie die Rollenkarten.", ["Rollenkarten"]),
+    ("Das Arbeitsblatt und die Arbeitsblätter", ["Arbeitsblatt", "Arbeitsblätter"]),
+    ("die Checkliste Runder Tisch", ["Checkliste"]),
+    ("ein Fragebogen, zwei Fragebögen, der Evaluationsbogen", ["Fragebogen", "Fragebögen", "Evaluationsbogen"]),
+    ("die Rollenlandkarte, eine Vorlage, der Beobachtungsbogen, die Checklisten-Kultur", ["Checklisten"]),
+    ("arbeitsblatt klein, Evaluationsfragebogen", []),
+])
+def test_the_heuristic_is_narrow(text, found):
+    assert [m.group(0) for m in NAMED_MATERIAL.finditer(text)] == found
+
+
+# --- figures: files and diagrams ------------------------------------------------------------------------------
+
+FIG = "    glossar: [allparteilichkeit]\n"
+
+
+def test_a_diagram_figure_loads(tree):
+    edit(tree, MOD, FIG, FIG + "    abbildungen:\n      - diagramm: glasl-treppe\n        alt: Die Treppe.\n")
+    fig = load(tree).units["m1-e1"].figures[0]
+    assert (fig.diagram, fig.file, fig.alt) == ("glasl-treppe", "", "Die Treppe.")
+
+
+@pytest.mark.parametrize("entry, expected", [
+    ("      - diagramm: glasl-stufen\n        alt: Treppe\n",
+     "modules/m1.yml:35:19: einheiten[1].abbildungen[1].diagramm: erwartet einen der Werte 'glasl-treppe', "
+     "'konfliktzwiebel', 'eisberg', 'akteurslandkarte', gefunden 'glasl-stufen' – meinten Sie 'glasl-treppe'?"),
+    ("      - diagramm: eisberg\n        datei: bilder/x.png\n        alt: Eisberg\n",
+     "modules/m1.yml:35:9: abbildungen[1]: entweder 'datei' oder 'diagramm' angeben, nicht beides"),
+    ("      - alt: Eisberg\n",
+     "modules/m1.yml:35:9: abbildungen[1]: Pflichtfeld 'datei' (eine Bilddatei) oder 'diagramm' (ein gezeichnetes "
+     "Diagramm) fehlt"),
+])
+def test_figure_mistakes(tree, entry, expected):
+    edit(tree, MOD, FIG, FIG + "    abbildungen:\n" + entry)
+    assert problems(tree) == [expected]
+
+
+def test_diagram_names_agree_with_the_schema():
+    from handbook.diagrams import DIAGRAMS
+    schema = json.loads((ROOT / "schemas" / "modul.schema.json").read_text(encoding="utf-8"))
+    fig = schema["properties"]["einheiten"]["items"]["properties"]["abbildungen"]["items"]
+    assert fig["properties"]["diagramm"]["enum"] == list(DIAGRAMS)
+
+
+@pytest.fixture(scope="module")
+def real_catalog():
+    return load(ROOT, check_anonymity=False)
+
+
+def test_every_diagram_compiles_to_an_accessible_svg(real_catalog):
+    from handbook.diagrams import DIAGRAMS, diagram_svg, text_alternative
+    for name, diagram in DIAGRAMS.items():
+        svg = diagram_svg(real_catalog, name)
+        assert svg.startswith("<svg ") and svg.rstrip().endswith("</svg>"), name
+        assert re.search(r'<svg [^>]*role="img"', svg), name
+        assert f"<title id=\"koko-{name}-titel\">{diagram.alt(real_catalog)}</title>" in svg
+        desc = re.search(r"<desc [^>]*>(.*?)</desc>", svg).group(1)
+        for item in text_alternative(real_catalog, name):
+            assert item.replace("&", "&amp;") in desc, (name, item)
+        assert "<path" in svg or "<use" in svg, f"{name}: nothing drawn"
+
+
+def test_the_staircase_is_drawn_from_the_vocabulary(real_catalog):
+    from handbook.diagrams import diagram_svg, text_alternative
+    stages = sorted(real_catalog.vocabulary.stages.values(), key=lambda s: s.number)
+    assert len(stages) == 9
+    items = text_alternative(real_catalog, "glasl-treppe")
+    assert items == [f"Stufe {s.number}: {s.name} (Hauptphase {s.phase})" for s in stages]
+    svg = diagram_svg(real_catalog, "glasl-treppe")
+    for s in stages:
+        assert s.name in svg
+    alt = "Treppe mit 9 abwärts führenden Stufen der Konflikteskalation nach Glasl, in drei Hauptphasen gegliedert: " \
+          "Stufen 1 bis 3 win-win, Stufen 4 bis 6 win-lose, Stufen 7 bis 9 lose-lose."
+    assert f">{alt}</title>" in svg
+
+
+def test_diagram_text_is_never_typst_code(tree):
+    # A stage name full of Typst syntax must come out as these very characters, not run as code.
+    hostile = 'Ver"härtung #set page(width: 1cm) \\\\ $x$ ]'
+    edit(tree, "vokabular.yml", "name: Verhärtung", f"name: '{hostile}'")
+    from handbook.diagrams import diagram_svg, diagram_typst
+    import typst
+    catalog = load(tree)
+    name = catalog.vocabulary.stages[1].name
+    assert name == 'Ver"härtung #set page(width: 1cm) \\\\ $x$ ]'
+    svg = diagram_svg(catalog, "glasl-treppe")
+    assert "Ver&quot;härtung" in svg or 'Ver"härtung #set page(width: 1cm)' in svg
+    pdf = typst.compile(("#set page(width: 20cm, height: auto)\n" + diagram_typst(catalog, "glasl-treppe")).encode())
+    import subprocess
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True).stdout.decode()
+    assert "#set page(width: 1cm)" in text and "$x$" in text
+
+
+def test_diagram_goes_into_a_tagged_pdf_as_a_figure(real_catalog, tmp_path):
+    """The Typst code of a diagram compiles under PDF/UA-1 inside a figure with alt text."""
+    import subprocess
+    import typst
+    from handbook.diagrams import DIAGRAMS, diagram_typst
+    from handbook.pdf import PDF_STANDARD, typst_string
+    body = "".join(f"#figure(alt: {typst_string(d.alt(real_catalog))}, caption: [{d.title}])[\n"
+                   f"{diagram_typst(real_catalog, n)}]\n" for n, d in DIAGRAMS.items())
+    src = '#set document(title: "Diagramme")\n#set text(lang: "de")\n= Diagramme\n' + body
+    out = tmp_path / "d.pdf"
+    out.write_bytes(typst.compile(src.encode(), pdf_standards=[PDF_STANDARD]))
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
+    assert "Gemeinsam in den Abgrund" in text and "Bedürfnisse" in text and "Beziehungsebene" in text
+
+
+# --- the real content ---------------------------------------------------------------------------------------
+
+def test_real_content_materials_are_complete(real_catalog):
+    """Every material is used; every unit that names a role card/worksheet/checklist/questionnaire references one."""
+    assert real_catalog.materials, "no materials"
+    kinds = {m.kind for m in real_catalog.materials}
+    assert {"rollenkarte", "arbeitsblatt", "checkliste", "evaluationsbogen"} <= kinds
+    for m in real_catalog.materials:
+        assert real_catalog.users_of_material(m.id), m.id
+        if m.kind == "rollenkarte":
+            assert all(r.confidential.strip() for r in m.roles), m.id
+    units_with_diagrams = {f.diagram: u.id for u in real_catalog.units.values() for f in u.figures if f.diagram}
+    assert set(units_with_diagrams) == {"glasl-treppe", "konfliktzwiebel", "eisberg", "akteurslandkarte"}
+
+
+def test_real_content_passes_check():
+    proc = run_cli("check", "--root", str(ROOT))
+    assert proc.returncode == 0, proc.stderr
