@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from . import packs
+from . import text as T
 from .errors import ContentError, Problem
 from .model import (MATERIAL_KINDS, Actor, Anonymisation, Block, Catalog, CaseStudy, CoursePack, Day, Exception_, Exercise,
                     Figure, GlossaryTerm, Licence, Material, Meta, Module, Named, Question, Reference, Role, Source,
@@ -22,7 +23,7 @@ from .schema import describe, field_name, suggest, validate
 log = logging.getLogger("handbook.loader")
 
 #: The project's own link syntax inside Markdown: [[id]] or [[id|Linktext]].
-LINK = re.compile(r"\[\[([A-Za-z0-9_-]+)(?:\|([^\]\n]+))?\]\]")
+LINK = T.LINK
 #: A day in a date: 3.3.2022, 2022-03-03, 3. März
 _DAY_PRECISE = re.compile(
     r"\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}\.\s*\d{1,2}\.|\b\d{1,2}\.\s*(Januar|Jänner|Februar|März|April|Mai|Juni|Juli|"
@@ -84,6 +85,27 @@ def _ids_in(data: object) -> set[str]:
     return found
 
 
+def _md(ctx: _Context, doc: Document, path: tuple, value: object) -> T.Markdown:
+    """A Markdown field, parsed once; what its author must fix is reported at its line and column."""
+    if value is None:
+        value = ""
+    parsed = T.parse_markdown(str(value))
+    key = next((p for p in reversed(path) if isinstance(p, str)), "")
+    for issue in parsed.issues:
+        line, col = doc.locate(path, issue.offset, issue.length)
+        ctx.problems.append(Problem(doc.path, line, col, f"{key}: {issue.message}", issue.code))
+    return parsed
+
+
+def _pl(value: object) -> T.Plain:
+    """A plain-text field, parsed once (text and [[id]] links)."""
+    return T.parse_plain("" if value is None else str(value))
+
+
+def _pls(values) -> list:
+    return [_pl(v) for v in values or []]
+
+
 def content_files(root: Path) -> list[str]:
     """The content files of a tree, relative to it, in a stable order."""
     files = [name for name in SINGLE_FILES if (root / name).exists()]
@@ -127,7 +149,7 @@ def load(root: Path | str = ".", *, check_anonymity: bool = True) -> Catalog:
                     scanner.add(doc)
 
     vocab = _vocabulary(docs["vokabular.yml"])
-    meta = _meta(docs["handbuch.yml"])
+    meta = _meta(ctx, docs["handbuch.yml"])
     glossary, glossary_docs = _glossary(ctx, docs["glossar.yml"])
     references = _references(ctx, docs["literatur.yml"])
     known_refs = {r.id for r in references} | ctx.lenient_ids
@@ -212,21 +234,23 @@ def _vocabulary(doc: Document | None) -> Vocabulary | None:
         municipality_types=named(d["kommunetypen"]))
 
 
-def _meta(doc: Document | None) -> Meta | None:
+def _meta(ctx: _Context, doc: Document | None) -> Meta | None:
     if doc is None:
         return None
     d = doc.data
     lic = d["lizenz"]
-    return Meta(title=d["titel"], subtitle=d.get("untertitel", ""), edition=dt.date.fromisoformat(d["stand"]),
-                editor=d["herausgeber"], licence=Licence(lic["name"], lic["kennung"], lic.get("url", "")),
-                imprint=d.get("impressum", ""), contact_role=d["kontakt"]["rolle"], contact_email=d["kontakt"]["email"])
+    return Meta(title=_pl(d["titel"]), subtitle=_pl(d.get("untertitel", "")), edition=dt.date.fromisoformat(d["stand"]),
+                editor=_pl(d["herausgeber"]), licence=Licence(_pl(lic["name"]), _pl(lic["kennung"]), lic.get("url", "")),
+                imprint=_md(ctx, doc, ("impressum",), d.get("impressum", "")), contact_role=_pl(d["kontakt"]["rolle"]),
+                contact_email=_pl(d["kontakt"]["email"]))
 
 
 def _glossary(ctx: _Context, doc: Document | None) -> tuple[list[GlossaryTerm], Document | None]:
     if doc is None:
         return [], None
-    terms = [GlossaryTerm(t["id"], t["begriff"], t["definition"], t.get("abkuerzung", ""), t.get("siehe", []))
-             for t in doc.data["begriffe"]]
+    terms = [GlossaryTerm(t["id"], _pl(t["begriff"]), _md(ctx, doc, ("begriffe", i, "definition"), t["definition"]),
+                          _pl(t.get("abkuerzung", "")), t.get("siehe", []))
+             for i, t in enumerate(doc.data["begriffe"])]
     ids = {t.id for t in terms}
     for i, term in enumerate(terms):
         for j, ref in enumerate(term.see):
@@ -257,15 +281,22 @@ def _module(ctx: _Context, doc: Document) -> Module:
     units = []
     for i, u in enumerate(d["einheiten"]):
         line, col = doc.where(("einheiten", i))
-        exercises = [Exercise(e["id"], e["titel"], e["dauer_min"], e["sozialform"], e["aufgabe"],
-                              e.get("loesungshinweis", ""), u["id"], e.get("materialien", [])) for e in u.get("uebungen", [])]
-        figures = [Figure(f.get("datei", ""), f["alt"], f.get("titel", ""), f.get("diagramm", ""))
+        at = ("einheiten", i)
+        exercises = [Exercise(e["id"], _pl(e["titel"]), e["dauer_min"], _pl(e["sozialform"]),
+                              _md(ctx, doc, at + ("uebungen", j, "aufgabe"), e["aufgabe"]),
+                              _md(ctx, doc, at + ("uebungen", j, "loesungshinweis"), e.get("loesungshinweis", "")), u["id"],
+                              e.get("materialien", []))
+                     for j, e in enumerate(u.get("uebungen", []))]
+        figures = [Figure(f.get("datei", ""), _pl(f["alt"]), _pl(f.get("titel", "")), f.get("diagramm", ""))
                    for f in u.get("abbildungen", [])]
-        units.append(Unit(u["id"], u["titel"], u["dauer_min"], u["lernziele"], u["inhalt"], u.get("methoden", []),
-                          u.get("material", []), exercises, u.get("trainerhinweise", ""), u.get("literatur", []),
-                          u.get("glossar", []), figures, d["id"], Source(doc.path, line, col), u.get("materialien", [])))
-    return Module(d["id"], d["nummer"], d["titel"], d["beschreibung"], d["dauer_tage"], d["lernziele"], units,
-                  Source(doc.path, 1, 1))
+        units.append(Unit(u["id"], _pl(u["titel"]), u["dauer_min"], _pls(u["lernziele"]),
+                          _md(ctx, doc, at + ("inhalt",), u["inhalt"]), _pls(u.get("methoden", [])),
+                          _pls(u.get("material", [])), exercises,
+                          _md(ctx, doc, at + ("trainerhinweise",), u.get("trainerhinweise", "")), u.get("literatur", []),
+                          u.get("glossar", []), figures, d["id"], Source(doc.path, line, col),
+                          u.get("materialien", [])))
+    return Module(d["id"], d["nummer"], _pl(d["titel"]), _md(ctx, doc, ("beschreibung",), d["beschreibung"]),
+                  d["dauer_tage"], _pls(d["lernziele"]), units, Source(doc.path, 1, 1))
 
 
 def _check_modules(ctx: _Context, root: Path, docs: list[Document], modules: list[Module],
@@ -355,12 +386,17 @@ def _material(ctx: _Context, doc: Document) -> Material:
             owners = " oder ".join(f"'{k}'" for k, fields in _KIND_FIELDS.items() if key in fields)
             ctx.add(doc, (key,), f"{key}: passt nicht zu art '{kind}' – dieses Feld gibt es nur bei art {owners}",
                     key=True, code="material.field")
-    tasks = [Task(a["text"], a["platz"], a.get("form", "linien") == "kasten") for a in d.get("aufgaben", [])]
-    questions = [Question(q["text"], q.get("skala", []), q.get("platz", 3), q.get("abschnitt", ""))
-                 for q in d.get("fragen", [])]
-    roles = [Role(r["rolle"], r["oeffentlich"], r["vertraulich"]) for r in d.get("rollen", [])]
-    return Material(d["id"], d["titel"], kind, d["module"], d["zweck"], d.get("dauer_min"), d.get("inhalt", ""),
-                    tasks, d.get("punkte", []), questions, d.get("situation", ""), roles, d.get("trainerhinweise", ""),
+    md = lambda path, value: _md(ctx, doc, path, value)
+    tasks = [Task(md(("aufgaben", i, "text"), a["text"]), a["platz"], a.get("form", "linien") == "kasten")
+             for i, a in enumerate(d.get("aufgaben", []))]
+    questions = [Question(md(("fragen", i, "text"), q["text"]), _pls(q.get("skala", [])), q.get("platz", 3),
+                          _pl(q.get("abschnitt", ""))) for i, q in enumerate(d.get("fragen", []))]
+    roles = [Role(_pl(r["rolle"]), md(("rollen", i, "oeffentlich"), r["oeffentlich"]),
+                  md(("rollen", i, "vertraulich"), r["vertraulich"])) for i, r in enumerate(d.get("rollen", []))]
+    items = [md(("punkte", i), x) for i, x in enumerate(d.get("punkte", []))]
+    return Material(d["id"], _pl(d["titel"]), kind, d["module"], md(("zweck",), d["zweck"]), d.get("dauer_min"),
+                    md(("inhalt",), d.get("inhalt", "")), tasks, items, questions,
+                    md(("situation",), d.get("situation", "")), roles, md(("trainerhinweise",), d.get("trainerhinweise", "")),
                     Source(doc.path, 1, 1))
 
 
@@ -438,13 +474,14 @@ def _case(ctx: _Context, doc: Document, vocab: Vocabulary | None) -> CaseStudy:
                 ctx.add(doc, ("themen", i), f"themen: unbekanntes Thema {describe(topic)}{suggest(topic, vocab.topics)} "
                                             "(Themen stehen in vokabular.yml)", code="vocab.thema")
     an = d["anonymisierung"]
-    anon = Anonymisation(an["verfahren"], an["geprueft_von"], dt.date.fromisoformat(an["geprueft_am"]),
+    anon = Anonymisation(_pl(an["verfahren"]), _pl(an["geprueft_von"]), dt.date.fromisoformat(an["geprueft_am"]),
                          an["freigegeben"], [Exception_(x["text"], x["begruendung"]) for x in an.get("ausnahmen", [])])
-    actors = [Actor(a["rolle"], a["interessen"], a.get("position", "")) for a in d["akteure"]]
-    return CaseStudy(d["id"], d["titel"], d["herkunft"], d["kommune"]["typ"], d["kommune"]["region"], period,
-                     d["konstellation"], d["themen"], d["eskalationsstufe"], actors, d["ausgangslage"], d["verlauf"],
-                     d["intervention"], d["ergebnis"], d["lernerfahrungen"], d["reflexionsfragen"], d["module"], anon,
-                     Source(doc.path, 1, 1))
+    actors = [Actor(_pl(a["rolle"]), _pl(a["interessen"]), _pl(a.get("position", ""))) for a in d["akteure"]]
+    story = {k: _md(ctx, doc, (k,), d[k]) for k in ("ausgangslage", "verlauf", "intervention", "ergebnis")}
+    return CaseStudy(d["id"], _pl(d["titel"]), d["herkunft"], d["kommune"]["typ"], _pl(d["kommune"]["region"]),
+                     _pl(period), d["konstellation"], d["themen"], d["eskalationsstufe"], actors, story["ausgangslage"],
+                     story["verlauf"], story["intervention"], story["ergebnis"], _pls(d["lernerfahrungen"]),
+                     _pls(d["reflexionsfragen"]), d["module"], anon, Source(doc.path, 1, 1))
 
 
 def _choices(named: dict) -> str:
