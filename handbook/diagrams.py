@@ -12,6 +12,7 @@ gives each name its German title, a default alternative text and the text altern
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable
@@ -286,16 +287,23 @@ def diagram_typst(catalog: Catalog, name: str) -> str:
             + _code(catalog, name) + "]\n")
 
 
-def text_alternative(catalog: Catalog, name: str) -> list[str]:
-    """The diagram as a list for screen readers and text-only readers (the staircase: its stages)."""
+def alternative_items(catalog: Catalog, name: str) -> list[str]:
+    """The diagram as a list of its elements, in reading order (the staircase: its stages)."""
     return DIAGRAMS[name].items(catalog)
+
+
+def text_alternative(catalog: Catalog, name: str) -> list:
+    """The text alternative as content-tree blocks (:mod:`handbook.text`) to place after the figure: a list,
+    for screen readers and text-only readers, of what the drawing shows."""
+    from . import text as T
+    return [T.BulletList(tuple((T.Para((T.Text(item),)),) for item in alternative_items(catalog, name)))]
 
 
 def diagram_svg(catalog: Catalog, name: str, alt: str | None = None) -> str:
     """The diagram as an SVG document, with ``alt`` (default: the diagram's own) as its title and the text
     alternative as its description."""
     return _svg(name, alt if alt is not None else DIAGRAMS[name].alt(catalog), _typst_page(catalog, name),
-                tuple(text_alternative(catalog, name)))
+                tuple(alternative_items(catalog, name)))
 
 
 def _typst_page(catalog: Catalog, name: str) -> str:
@@ -310,6 +318,8 @@ def _svg(name: str, alt: str, source: str, items: tuple) -> str:
     if isinstance(svg, list):  # one SVG per page; a diagram is one page
         svg = svg[0]
     text = svg.decode("utf-8")
+    # The SVG is inlined in pages that may hold several diagrams: its own ids get a prefix of its name.
+    text = re.sub(r'(\bid="|href="#)([A-Za-z][\w.-]*)"', lambda m: f'{m.group(1)}koko-{name}-{m.group(2)}"', text)
     head, sep, rest = text.partition(">")
     assert head.startswith("<svg") and sep, "Typst returned no SVG"
     title_id, desc_id = f"koko-{name}-titel", f"koko-{name}-text"

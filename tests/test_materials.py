@@ -238,23 +238,29 @@ def real_catalog():
 
 
 def test_every_diagram_compiles_to_an_accessible_svg(real_catalog):
-    from handbook.diagrams import DIAGRAMS, diagram_svg, text_alternative
+    from handbook.diagrams import DIAGRAMS, alternative_items, diagram_svg
     for name, diagram in DIAGRAMS.items():
         svg = diagram_svg(real_catalog, name)
         assert svg.startswith("<svg ") and svg.rstrip().endswith("</svg>"), name
         assert re.search(r'<svg [^>]*role="img"', svg), name
         assert f"<title id=\"koko-{name}-titel\">{diagram.alt(real_catalog)}</title>" in svg
         desc = re.search(r"<desc [^>]*>(.*?)</desc>", svg).group(1)
-        for item in text_alternative(real_catalog, name):
+        for item in alternative_items(real_catalog, name):
             assert item.replace("&", "&amp;") in desc, (name, item)
         assert "<path" in svg or "<use" in svg, f"{name}: nothing drawn"
+        ids = re.findall(r'\bid="([^"]+)"', svg)
+        assert ids and all(i.startswith(f"koko-{name}-") for i in ids), name  # unique when inlined side by side
+        assert set(re.findall(r'href="#([^"]+)"', svg)) <= set(ids), name
 
 
 def test_the_staircase_is_drawn_from_the_vocabulary(real_catalog):
-    from handbook.diagrams import diagram_svg, text_alternative
+    from handbook.diagrams import alternative_items, diagram_svg, text_alternative
+    from handbook import text as T
     stages = sorted(real_catalog.vocabulary.stages.values(), key=lambda s: s.number)
     assert len(stages) == 9
-    items = text_alternative(real_catalog, "glasl-treppe")
+    items = alternative_items(real_catalog, "glasl-treppe")
+    [listing] = text_alternative(real_catalog, "glasl-treppe")
+    assert [T.plain_text(item[0].children) for item in listing.items] == items
     assert items == [f"Stufe {s.number}: {s.name} (Hauptphase {s.phase})" for s in stages]
     svg = diagram_svg(real_catalog, "glasl-treppe")
     for s in stages:
