@@ -320,3 +320,68 @@ def test_real_content_materials_are_complete(real_catalog):
 def test_real_content_passes_check():
     proc = run_cli("check", "--root", str(ROOT))
     assert proc.returncode == 0, proc.stderr
+
+
+# --- the site -------------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def pages(real_catalog):
+    from handbook import site
+    return site.generated_pages(real_catalog)
+
+
+def _outside_trainer_blocks(page_html: str) -> str:
+    return re.sub(r'<details class="trainer">.*?</details>', "", page_html, flags=re.S)
+
+
+def test_every_material_has_a_page_and_an_index_row(real_catalog, pages):
+    from handbook import render, site
+    index = pages[site.MATERIALS].html
+    assert f"{len(real_catalog.materials)} Materialien" in index
+    for m in real_catalog.materials:
+        page = pages[site.material_src(m.id)]
+        assert page.title == render.plain(m.title)
+        assert f'data-art="{m.kind}"' in index and f'href="{m.id}/"' in index
+        for u in real_catalog.users_of_material(m.id):  # the page links back to every unit/exercise using it
+            unit_id = u.id if u.id in real_catalog.units else u.unit_id
+            assert f"module/{unit_id.split('-')[0]}/{unit_id}/" in page.html, (m.id, u.id)
+
+
+def test_confidential_parts_and_trainer_notes_sit_in_trainer_blocks(real_catalog, pages):
+    from handbook import site
+    cards = [m for m in real_catalog.materials if m.kind == "rollenkarte"]
+    assert len(cards) >= 6
+    for m in real_catalog.materials:
+        raw = pages[site.material_src(m.id)].html
+        untag = lambda s: re.sub(r"<[^>]+>", "", s)  # abbreviations are marked up inside the text
+        page, outside = untag(raw), untag(_outside_trainer_blocks(raw))
+        secrets = [r.confidential for r in m.roles] + ([m.trainer_notes] if m.trainer_notes else [])
+        for secret in secrets:
+            first = secret.strip().split("\n")[0][:40]
+            assert first in page, (m.id, first)
+            assert first not in outside, (m.id, first)
+        for r in m.roles:
+            assert r.public.strip().split("\n")[0][:40] in outside
+
+
+def test_sheets_have_writing_space_and_tick_boxes(real_catalog, pages):
+    from handbook import site
+    sheet = pages[site.material_src("vorbereitungsbogen-harvard")].html
+    task = real_catalog.material_by_id["vorbereitungsbogen-harvard"].tasks[0]
+    assert sheet.count('class="koko-zeile"') == sum(t.space for t in real_catalog.material_by_id["vorbereitungsbogen-harvard"].tasks)
+    assert f'aria-hidden="true" data-zeilen="{task.space}"' in sheet
+    checklist = pages[site.material_src("checkliste-runder-tisch")].html
+    assert checklist.count("☐") == len(real_catalog.material_by_id["checkliste-runder-tisch"].items)
+    form = pages[site.material_src("evaluationsbogen-fortbildung")].html
+    assert "<th scope=\"col\">trifft eher zu</th>" in form and "Was sollte sich an der Fortbildung ändern?" in form
+
+
+def test_unit_and_exercise_pages_link_their_materials(real_catalog, pages):
+    from handbook import site
+    page = pages[site.unit_src("m2-e3")].html
+    assert '<strong>Materialien:</strong>' in page
+    assert 'href="../../../materialien/rollenkarten-sporthalle-verhandlung/"' in page
+    for unit in real_catalog.units.values():
+        html_ = pages[site.unit_src(unit.id)].html
+        for mid in unit.all_material_ids:
+            assert f"materialien/{mid}/" in html_, (unit.id, mid)
