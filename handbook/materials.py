@@ -146,3 +146,70 @@ def links_for(catalog: Catalog, ids: list[str], ctx: Context) -> tuple:
     """Inline links to materials by id (for the unit and exercise pages)."""
     return render._join([render.link_or_text(ctx.link(mid), (T.Text(render.plain(catalog.material_by_id[mid].title)),))
                          for mid in ids if mid in catalog.material_by_id])
+
+
+# --- photocopy masters (print) ---------------------------------------------------------------------------
+
+def copy_masters_file(module_number: int) -> str:
+    return f"kopiervorlagen-modul-{module_number}.pdf"
+
+
+def _footer(catalog: Catalog, material: Material, module_number: int, role: str = "") -> str:
+    meta = catalog.meta
+    what = render.plain(material.title) + (f" – {role}" if role else "")
+    licence = render.plain(meta.licence.spdx or meta.licence.name)
+    return f"{what} · Modul {module_number} · {render.plain(meta.title)}, Stand {meta.edition_de} · Lizenz {licence}"
+
+
+def copy_master_nodes(catalog: Catalog, material: Material, module_number: int, ctx: Context) -> list:
+    """The pages of one participant-facing material: one sheet, or one page per role card.
+
+    ``ctx`` is a participants' context: no trainer notes. A role card carries its own confidential part
+    (and no other role's); it is what the role holds in hand.
+    """
+    if material.kind == "rollenkarte":
+        pages = []
+        for i, role in enumerate(material.roles):
+            body = [h(1, inl(material.title, ctx, catalog), material.id if i == 0 else ""),
+                    h(2, (T.Text("Rolle: "),) + inl(role.role, ctx, catalog)),
+                    h(3, "Die Lage"), *rich(material.situation, ctx, catalog, level=4),
+                    h(3, "Ihre Rolle – das wissen alle"), *rich(role.public, ctx, catalog, level=4),
+                    Callout("hinweis", "Nur für Sie – bitte nicht vorlesen", rich(role.confidential, ctx, catalog, level=4),
+                            collapsed=False)]
+            pages.append(Div(("kopiervorlage",), tuple(body),
+                             (("fuss", _footer(catalog, material, module_number, render.plain(role.role))),)))
+        return pages
+    body = [h(1, inl(material.title, ctx, catalog), material.id), *sheet_nodes(catalog, material, ctx, 1)]
+    return [Div(("kopiervorlage",), tuple(body), (("fuss", _footer(catalog, material, module_number)),))]
+
+
+def copy_masters_document(catalog: Catalog, module_id: str):
+    """The photocopy masters of a module: every participant-facing material (all kinds but ``vorlage``)."""
+    from . import pdf
+    module = catalog.module_by_id[module_id]
+    chosen = [m for m in catalog.materials_for_module(module_id) if m.participant_facing]
+    # in teaching order: by the first unit of this module that uses the material
+    order = {u.id: i for i, u in enumerate(module.units)}
+
+    def first_use(m: Material) -> int:
+        uses = [order.get(u.id if u.id in catalog.units else u.unit_id, 999) for u in catalog.users_of_material(m.id)]
+        return min([x for x in uses if x != 999] or [999])
+
+    chosen.sort(key=lambda m: (first_use(m), render.plain(m.title)))
+    p = pdf._Print(catalog, "teilnehmende", ids={m.id for m in chosen}, terms=())
+    ctx = p.ctx
+    nodes = pdf._front(catalog, ctx, "teilnehmende")
+    for m in chosen:
+        nodes += copy_master_nodes(catalog, m, module.number, ctx)
+    meta = catalog.meta
+    return pdf.Document(
+        name=copy_masters_file(module.number), title=f"Kopiervorlagen Modul {module.number}",
+        subtitle=f"{render.plain(module.title)} – {render.plain(meta.title)}", kind_label=f"Modul {module.number} · Kopiervorlagen",
+        edition="teilnehmende", author=render.plain(meta.editor),
+        facts=[("Materialien", str(len(chosen))), ("Stand", meta.edition_de), ("Herausgeber", render.plain(meta.editor))],
+        nodes=nodes, keywords=["Kommunales Konfliktmanagement", f"Modul {module.number}", "Kopiervorlagen"])
+
+
+def build_copy_masters(catalog: Catalog, module_id: str, out):
+    from . import pdf
+    return pdf.compile_pdf(catalog, copy_masters_document(catalog, module_id), out)

@@ -429,6 +429,8 @@ def download_entries(catalog: Catalog, folder: Path | None) -> list[tuple[str, s
         return []
     wanted = list(DOWNLOAD_LABELS)
     wanted += [(f"modul-{m.number}.pdf", f"Modul {m.number}: {m.title} (PDF)") for m in catalog.modules]
+    wanted += [(f"kopiervorlagen-modul-{m.number}.pdf", f"Kopiervorlagen Modul {m.number}: Arbeitsblätter, Rollenkarten, "
+                f"Checklisten und Bögen (PDF)") for m in catalog.modules]
     from .pdf import case_volumes  # the print plan decides whether the cases come in volumes
     wanted += [(v.file, f"{v.title} ({len(v.cases)} Fälle, PDF)") for v in case_volumes(catalog)]
     for pack in catalog.packs:

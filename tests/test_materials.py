@@ -385,3 +385,63 @@ def test_unit_and_exercise_pages_link_their_materials(real_catalog, pages):
         html_ = pages[site.unit_src(unit.id)].html
         for mid in unit.all_material_ids:
             assert f"materialien/{mid}/" in html_, (unit.id, mid)
+
+
+# --- photocopy masters (PDF) ----------------------------------------------------------------------------------
+
+def _pdf_pages(path: Path) -> list[str]:
+    import subprocess
+    n = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout).group(1))
+    out = []
+    for i in range(1, n + 1):
+        text = subprocess.run(["pdftotext", "-f", str(i), "-l", str(i), str(path), "-"], capture_output=True, text=True).stdout
+        out.append(" ".join(text.replace("\u00ad\n", "").replace("-\n", "-").split()))
+    return out
+
+
+def _words(markdown: str, n: int = 6) -> str:
+    """The first words of a text as they appear in extracted PDF text (no Markdown marks, one space)."""
+    return " ".join(re.sub(r"[*_`]", "", markdown).split()[:n])
+
+
+@pytest.fixture(scope="module")
+def masters_m2(real_catalog, tmp_path_factory):
+    from handbook import materials
+    out = tmp_path_factory.mktemp("kv") / materials.copy_masters_file(2)
+    materials.build_copy_masters(real_catalog, "m2", out)
+    return out
+
+
+def test_copy_masters_hold_every_participant_facing_material_and_no_trainer_text(real_catalog, masters_m2):
+    import subprocess
+    pages = _pdf_pages(masters_m2)
+    whole = " ".join(pages)
+    info = subprocess.run(["pdfinfo", str(masters_m2)], capture_output=True, text=True).stdout
+    assert re.search(r"Tagged:\s+yes", info)
+    chosen = [m for m in real_catalog.materials_for_module("m2")]
+    assert any(not m.participant_facing for m in chosen), "m2 should have a trainer's template to leave out"
+    for m in chosen:
+        title = _words(m.title, 4)
+        if m.participant_facing:
+            assert title in whole, m.id
+        else:
+            assert title not in whole, m.id
+        if m.trainer_notes:
+            assert _words(m.trainer_notes) not in whole, m.id
+    # every sheet's footer names title, module, edition and licence
+    footer = f"Modul 2 · {real_catalog.meta.title}, Stand {real_catalog.meta.edition_de} · Lizenz"
+    assert sum(footer in p for p in pages) >= len([m for m in chosen if m.participant_facing])
+
+
+def test_a_role_card_confidential_part_is_on_its_own_card_only(real_catalog, masters_m2):
+    pages = _pdf_pages(masters_m2)
+    for m in real_catalog.materials_for_module("m2"):
+        if m.kind != "rollenkarte":
+            continue
+        for role in m.roles:
+            secret = _words(role.confidential, 7)
+            on = [i for i, p in enumerate(pages) if secret in p]
+            assert len(on) == 1, (m.id, role.role, on)
+            assert _words(role.role, 3) in pages[on[0]], (m.id, role.role)
+            # and the card's page carries the shared situation and this role's public part
+            assert _words(m.situation, 5) in pages[on[0]] and _words(role.public, 5) in pages[on[0]]
