@@ -136,6 +136,7 @@ def material_nodes(catalog: Catalog, material: Material, ctx: Context, level: in
                                     rich(role.confidential, ctx, catalog, level=level + 3)))
             nodes.append(Div(("koko-rollenkarte",), tuple(card)))
     else:
+        nodes.append(h(level + 1, "Das Blatt" if material.kind != "handout" else "Der Text"))
         nodes.append(Div(("koko-blatt", f"koko-{material.kind}"), tuple(sheet_nodes(catalog, material, ctx, level + 1))))
     if ctx.trainer and material.trainer_notes:
         nodes.append(Callout("trainer", "Für Trainer:innen", rich(material.trainer_notes, ctx, catalog, level=level + 2)))
