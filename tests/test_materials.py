@@ -445,3 +445,16 @@ def test_a_role_card_confidential_part_is_on_its_own_card_only(real_catalog, mas
             assert _words(role.role, 3) in pages[on[0]], (m.id, role.role)
             # and the card's page carries the shared situation and this role's public part
             assert _words(m.situation, 5) in pages[on[0]] and _words(role.public, 5) in pages[on[0]]
+
+
+def test_diagrams_reach_the_module_pdf_as_figures_with_alt(real_catalog, tmp_path):
+    """In print a diagram is vector graphics inside a tagged Figure that carries the unit's alt text."""
+    import pypdf
+    from handbook import pdf
+    from test_pdf import struct_alts
+    out = pdf.build_module(real_catalog, "m1", "teilnehmende", tmp_path / "modul-1.pdf")
+    alts = struct_alts(pypdf.PdfReader(str(out)).trailer["/Root"]["/StructTreeRoot"], [])
+    wanted = [f.alt for u in real_catalog.module_by_id["m1"].units for f in u.figures if f.diagram]
+    assert len(wanted) == 4 and all(str(a) in alts for a in wanted)
+    text = " ".join(_pdf_pages(out))
+    assert "Stufe 9: Gemeinsam in den Abgrund (Hauptphase lose-lose)" in text  # the text alternative

@@ -102,6 +102,20 @@ local function typst_div(div)
   return nil
 end
 
+-- A diagram the project draws (handbook.diagrams, a `.diagramm` figure with raw Typst inside): pandoc's
+-- writer drops the alt text, which PDF/UA-1 needs on the figure; write the figure call ourselves.
+local function typst_figure(fig)
+  if not has_class(fig, 'diagramm') then return nil end
+  local alt = fig.attributes['alt'] or ''
+  local args = 'alt: ' .. typst_string(alt)
+  local caption = pandoc.utils.blocks_to_inlines(fig.caption.long or {})
+  if #caption > 0 then
+    local cap = pandoc.write(pandoc.Pandoc({ pandoc.Plain(caption) }), 'typst')
+    args = args .. ', caption: [' .. cap:gsub('%s+$', '') .. ']'
+  end
+  return wrap('#figure(' .. args .. ')', fig.content)
+end
+
 -- Typst reads "15. " at the start of a line as a numbered-list item; pandoc's writer does not escape it
 -- in headings and table cells ("15. März 2027" in the Ablaufplan).
 local function escape_enum_marker(el)
@@ -160,7 +174,7 @@ end
 
 if is_typst then
   return {
-    { Div = typst_div },
+    { Div = typst_div, Figure = typst_figure },
     { Header = typst_header, Image = typst_image, Table = strong_cells, Plain = escape_enum_marker },
   }
 elseif is_docx then
