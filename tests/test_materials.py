@@ -458,3 +458,18 @@ def test_diagrams_reach_the_module_pdf_as_figures_with_alt(real_catalog, tmp_pat
     assert len(wanted) == 4 and all(str(a) in alts for a in wanted)
     text = " ".join(_pdf_pages(out))
     assert "Stufe 9: Gemeinsam in den Abgrund (Hauptphase lose-lose)" in text  # the text alternative
+
+
+def test_writing_lines_are_artifacts_not_text(masters_m2):
+    """The ruled lines of a worksheet are drawn shapes marked as artifacts in the tagged PDF."""
+    import pypdf
+    reader = pypdf.PdfReader(str(masters_m2))
+    pages = _pdf_pages(masters_m2)
+    page = next(i for i, p in enumerate(pages) if p.startswith("Vorbereitungsbogen für eine Verhandlung"))
+    data = reader.pages[page].get_contents().get_data().decode("latin-1")
+    strokes = [m.start() for m in re.finditer(r" l\nS\n", data)]
+    assert len(strokes) >= 10
+    for pos in strokes:
+        opened = data.rfind("BDC", 0, pos)
+        assert data.rfind("/Artifact", 0, opened) > data.rfind("EMC", 0, opened), "a line outside an artifact"
+    assert "____" not in pages[page]  # no underscores standing in for lines
