@@ -473,3 +473,57 @@ def test_writing_lines_are_artifacts_not_text(masters_m2):
         opened = data.rfind("BDC", 0, pos)
         assert data.rfind("/Artifact", 0, opened) > data.rfind("EMC", 0, opened), "a line outside an artifact"
     assert "____" not in pages[page]  # no underscores standing in for lines
+
+
+# --- in a real browser ------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def quick_site(tmp_path_factory):
+    """The real content as a site, without PDFs (enough for pages, filters and figures)."""
+    from handbook.build import build
+    out = tmp_path_factory.mktemp("quick") / "site"
+    build(ROOT, out, pdfs=False, offline=False)
+    return out
+
+
+@pytest.mark.browser
+def test_materials_index_filters_and_pages_are_accessible(quick_site):
+    from browser import chromium, run_axe, serve
+    with serve(quick_site) as base, chromium() as browser:
+        p = browser.new_page()
+        p.goto(base + "materialien/", wait_until="networkidle")
+        total = p.locator("tbody tr").count()
+        assert total >= 30 and p.is_visible("[data-koko-fallfinder]")
+        p.select_option("#filter-art", "rollenkarte")
+        visible = p.locator("tbody tr:not([hidden])")
+        assert 0 < visible.count() < total
+        for i in range(visible.count()):
+            assert visible.nth(i).get_attribute("data-art") == "rollenkarte"
+        assert re.match(rf"\d+ von {total} Materialien", p.inner_text("[data-koko-treffer]"))
+        p.select_option("#filter-modul", "m5")
+        for i in range(p.locator("tbody tr:not([hidden])").count()):
+            assert "m5" in p.locator("tbody tr:not([hidden])").nth(i).get_attribute("data-modul").split()
+        problems = []
+        for rel in ["materialien/", "materialien/rollenkarten-krisenstab/", "materialien/evaluationsbogen-fortbildung/",
+                    "materialien/vorlage-kms-skizze/", "module/m1/m1-e4/"]:
+            p.goto(base + rel, wait_until="load")
+            problems += [f"{rel}: axe {v['id']}: {v['help']} {v['nodes']}" for v in run_axe(p)]
+        assert problems == []
+
+
+@pytest.mark.browser
+def test_diagrams_show_on_the_site_with_alt_text(quick_site, real_catalog):
+    from browser import chromium, serve
+    with serve(quick_site) as base, chromium() as browser:
+        p = browser.new_page()
+        p.goto(base + "module/m1/m1-e4/", wait_until="load")
+        figures = p.locator("figure.koko-abbildung .koko-diagramm")
+        assert figures.count() == 3
+        alts = [f.alt for f in real_catalog.units["m1-e4"].figures]
+        for i in range(3):
+            fig = figures.nth(i)
+            assert fig.get_attribute("aria-label") == alts[i]
+            box = fig.locator("svg").bounding_box()
+            assert box and box["width"] > 300 and box["height"] > 100  # drawn, not collapsed
+        p.goto(base + "module/m1/m1-e3/", wait_until="load")
+        assert "Stufe 9: Gemeinsam in den Abgrund" in p.inner_text("figure.koko-abbildung")
