@@ -144,6 +144,7 @@ class HtmlWriter:
     def heading(self, n: T.Heading) -> str:
         level = max(1, min(6, n.level))
         name = self.inlines(n.children, abbr=False)
+        body = self.inlines(n.children)
         plain = T.plain_text(n.children)
         hid = self._unique(n.anchor or slug(plain)) if (n.anchor not in self.ids or not n.anchor) else self._unique(n.anchor)
         if level == 1 and not self.title:
@@ -156,7 +157,7 @@ class HtmlWriter:
                 parent = parent[-1].children
             parent.append(entry)
         link = f'<a class="headerlink" href="#{_esc(hid)}" title="Link zu diesem Abschnitt">¶</a>'
-        return f'<h{level} id="{_esc(hid)}">{name}{link}</h{level}>'
+        return f'<h{level} id="{_esc(hid)}">{body}{link}</h{level}>'
 
     def table(self, n: T.Table) -> str:
         def align(i: int) -> str:

@@ -299,6 +299,19 @@ def _module(ctx: _Context, doc: Document) -> Module:
                   d["dauer_tage"], _pls(d["lernziele"]), units, Source(doc.path, 1, 1))
 
 
+# The site and the print put "Die Teilnehmenden können …" above every list of learning goals.
+_OBJECTIVE_LEAD = re.compile(r"\s*(die\s+)?(teilnehmenden|teilnehmende|teilnehmer:innen)\s+können\b", re.IGNORECASE)
+
+
+def _check_objectives(ctx: _Context, doc: Document, path: tuple, objectives: list[str]) -> None:
+    for k, goal in enumerate(objectives):
+        lead = _OBJECTIVE_LEAD.match(goal) if isinstance(goal, str) else None
+        if lead:
+            ctx.add(doc, path + (k,), f"lernziele[{k + 1}]: beginnt mit „{lead.group(0).strip()}“ – "
+                    "diesen Satzanfang setzen Website und PDF selbst davor; das Lernziel mit dem Inhalt beginnen "
+                    "(z. B. „die neun Eskalationsstufen benennen“)", code="content.objective_lead")
+
+
 def _check_modules(ctx: _Context, root: Path, docs: list[Document], modules: list[Module],
                    known_refs: set[str], known_terms: set[str]) -> None:
     parsed_all = len(docs) == len([p for p in content_files(root) if p.startswith("modules/")])
@@ -314,7 +327,9 @@ def _check_modules(ctx: _Context, root: Path, docs: list[Document], modules: lis
             ctx.add(doc, ("nummer",), f"nummer: Modul {module.number} gibt es schon ({numbers[module.number]})",
                     code="ref.duplicate_id")
         numbers.setdefault(module.number, doc.path)
+        _check_objectives(ctx, doc, ("lernziele",), module.objectives)
         for i, unit in enumerate(module.units):
+            _check_objectives(ctx, doc, ("einheiten", i, "lernziele"), unit.objectives)
             if not unit.id.startswith(module.id + "-"):
                 ctx.add(doc, ("einheiten", i, "id"),
                         f"einheiten[{i + 1}].id: erwartet eine Kennung, die mit '{module.id}-' beginnt, gefunden '{unit.id}'",

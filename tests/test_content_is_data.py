@@ -35,7 +35,7 @@ FLAG = "window.__koko=1"
 # name → (source as the author writes it, the text a reader must see)
 SHOWN = {
     "attr-liste": (f'Absatz\n{{: autofocus onfocus="{FLAG}"}}', f'{{: autofocus onfocus="{FLAG}"}}'),
-    "attr-liste-inline": (f'*kursiv*{{: onclick="{FLAG}"}}', f'kursiv{{: onclick="{FLAG}"}}'),
+    "attr-liste-inline": (f'*kursiv*{{: onclick="{FLAG}"}}', f'{{: onclick="{FLAG}"}}'),
     "fence-backticks": (f"```\n<img src=x onerror={FLAG}>\n```", f"<img src=x onerror={FLAG}>"),
     "fence-tilden": (f"~~~html\n<script>{FLAG}</script>\n~~~", f"<script>{FLAG}</script>"),
     "backslash-backtick": (f"\\`<img src=x onerror={FLAG}>`", f"`<img src=x onerror={FLAG}>`"),
@@ -48,7 +48,7 @@ SHOWN = {
     "html-kommentar": ("<!-- versteckt --> sichtbar", "<!-- versteckt --> sichtbar"),
     "link-label-html": (f"[[m1-e1|<img src=x onerror={FLAG}>]]", f"<img src=x onerror={FLAG}>"),
     "referenz-im-zitat": (f"> [x]: javascript:{FLAG}\n>\n> [x]", f"[x]: javascript:{FLAG}"),
-    "bild": ("![Bild](https://example.org/x.png)", "![Bild](https://example.org/x.png)"),
+    "bild": ("![Bild](bild.png) und ![x](/etc/passwd)", "![Bild](bild.png) und ![x](/etc/passwd)"),
     "jinja": ("{{ 7*7 }} und {% include 'x' %}", "{{ 7*7 }} und {% include 'x' %}"),
     "typst": ('#set page(width: 1cm) #image("/etc/passwd") #eval("1+1")',
               '#set page(width: 1cm) #image("/etc/passwd") #eval("1+1")'),
@@ -56,9 +56,9 @@ SHOWN = {
     "pandoc-anker": ("Text {#m1-e1}", "Text {#m1-e1}"),
     "pandoc-refs": ("::: {#refs}\n:::", "::: {#refs}"),
     "zitat": ("siehe @glasl2020 und [@glasl2020]", "siehe @glasl2020 und [@glasl2020]"),
-    "mathe": ("$x^2$ und $$y$$ und \\(z\\)", "$x^2$ und $$y$$ und \\(z\\)"),
+    "mathe": ("$x^2$ und $$y$$ und \\(z\\)", "$x^2$ und $$y$$ und"),
     "fussnote": ("Text[^1] und ^hoch^ und ~tief~", "Text[^1] und ^hoch^ und ~tief~"),
-    "raw-attribut": ("`<b>`{=html}", "<b>{=html}"),
+    "raw-attribut": ("`<b>`{=html}", "{=html}"),
     "genderstern": ("Bürger*innen und Schüler*innen, 7*7", "Bürger*innen und Schüler*innen, 7*7"),
     "doppelpunkt": ("Teilnehmer:innen und Bürger:innen", "Teilnehmer:innen und Bürger:innen"),
 }
@@ -104,7 +104,7 @@ def _case(n: int, text: str) -> dict:
     }
 
 
-CASE_FIELDS = 13  # titel, region, rolle, interessen, position, 4 story fields, 2 lists, verfahren … (≥ 13 with the table)
+CASE_FIELDS = 12  # titel, region, rolle, interessen, position, 4 story fields, 2 lists, verfahren
 
 
 def _unit(n: int, text: str) -> dict:
@@ -112,13 +112,13 @@ def _unit(n: int, text: str) -> dict:
     return {
         "id": uid, "titel": text, "dauer_min": 15, "lernziele": [text], "inhalt": text, "methoden": [text],
         "material": [text],
-        "uebungen": [{"id": f"{uid}-u1", "titel": text, "dauer_min": 10, "sozialform": text, "aufgabe": text,
+        "uebungen": [{"id": f"{uid}-u1", "titel": text, "dauer_min": 10, "sozialform": "Plenum", "aufgabe": text,
                       "loesungshinweis": text}],
         "trainerhinweise": text,
     }
 
 
-UNIT_FIELDS = 10  # titel, lernziel, inhalt, methode, material, übungstitel, sozialform, aufgabe, lösung, trainerhinweise
+UNIT_FIELDS = 9  # titel, lernziel, inhalt, methode, material, übungstitel, aufgabe, lösung, trainerhinweise
 
 
 def _tree(dest: Path, payloads: dict[str, str]) -> Path:
@@ -132,7 +132,7 @@ def _tree(dest: Path, payloads: dict[str, str]) -> Path:
         n = SHOWN_IDS.index(name)
         _dump(dest / f"case_studies/f-x{n:02d}.yml", _case(n, text))
         module["einheiten"].append(_unit(n, text))
-        glossary["begriffe"].append({"id": f"begriff-{n}", "begriff": f"Begriff {n} {text}", "definition": text})
+        glossary["begriffe"].append({"id": f"begriff_{n}", "begriff": f"Begriff {n} {text}", "definition": text})
         units.append(f"m1-e{n + 10}")
         cases.append(f"f-x{n:02d}")
     _dump(dest / "modules/m1.yml", module)
@@ -145,7 +145,7 @@ def _tree(dest: Path, payloads: dict[str, str]) -> Path:
     _dump(dest / "modules/m2.yml", m2)
     half = (len(units) + 1) // 2
     pack = {"id": "hostile", "titel": "Feindliches Paket", "ausgabe": "trainer",
-            "veranstaltung": {"ort": "Raum", "trainer": []},
+            "veranstaltung": {"ort": "Raum", "trainer": ["Trainerin A"]},
             "tage": [{"datum": "2027-03-15", "beginn": "08:00", "bloecke": [{"einheit": u} for u in units[:half]]},
                      {"datum": "2027-03-16", "beginn": "08:00", "bloecke": [{"einheit": u} for u in units[half:]]}],
             "fallstudien": cases, "formate": ["pdf", "docx"]}
@@ -179,6 +179,16 @@ def hostile_build(tmp_path_factory):
 
 # --- the site, in a real browser --------------------------------------------------------------------------
 
+# Hover and focus everything a theme script might decorate (tooltips, previews): nothing may become markup.
+_PROVOKE = """async () => {
+  for (const el of document.querySelectorAll('a, abbr, [title], .md-nav__link, summary, th, td, h1, h2, h3')) {
+    for (const type of ['mouseover', 'mouseenter', 'pointerenter']) el.dispatchEvent(new MouseEvent(type, {bubbles: type === 'mouseover'}));
+    el.dispatchEvent(new FocusEvent('focus'));
+    el.dispatchEvent(new FocusEvent('focusin', {bubbles: true}));
+  }
+  await new Promise(r => setTimeout(r, 400));
+}"""
+
 _INSPECT = """() => {
   const bad = [];
   for (const el of document.querySelectorAll('*')) {
@@ -196,7 +206,7 @@ _INSPECT = """() => {
   }
   const article = document.querySelector('article');
   return {flag: window.__koko === 1 || (window.parent && window.parent.__koko === 1), bad,
-          text: article ? article.innerText : ''};
+          text: article ? article.textContent : ''};  // closed <details> (trainer blocks) count too
 }"""
 
 
@@ -212,6 +222,7 @@ def test_no_construct_acts_on_any_page_in_chromium(hostile_build):
         for rel in html_pages(site):
             page.goto(base + rel, wait_until="load")
             page.mouse.move(200, 300)
+            page.evaluate(_PROVOKE)
             result = page.evaluate(_INSPECT)
             if result["flag"] or result["bad"]:
                 problems.append((rel, result["flag"], result["bad"][:5]))
@@ -275,7 +286,7 @@ def test_each_construct_is_literal_in_the_pdf_and_the_docx(hostile_build):
     missing = []
     for name, (_, visible) in SHOWN.items():
         want = _squash(visible)
-        # each unit carries it in ten fields, each case in thirteen: the module PDF has unit and case
+        # each unit carries it in nine fields, each case in twelve: the module PDF has unit and case
         if pdf_text.count(want) < UNIT_FIELDS:
             missing.append(f"PDF {name}: {pdf_text.count(want)}×")
         if docx_text.count(want) < UNIT_FIELDS:
