@@ -527,3 +527,21 @@ def test_diagrams_show_on_the_site_with_alt_text(quick_site, real_catalog):
             assert box and box["width"] > 300 and box["height"] > 100  # drawn, not collapsed
         p.goto(base + "module/m1/m1-e3/", wait_until="load")
         assert "Stufe 9: Gemeinsam in den Abgrund" in p.inner_text("figure.koko-abbildung")
+
+
+HOSTILE = '{{ config }} {% raw %} <script>alert(1)</script> #set page(width: 1cm) $x$ \\\\ @ref'
+
+
+def test_material_text_is_data_on_the_site_and_in_print(tree, tmp_path):
+    from handbook import materials, site
+    add(tree, "rollen-test", ROLE_CARDS.replace("Die gemeinsame Lage.", HOSTILE).replace("GEHEIM-VORSTAND", "GEHEIM " + HOSTILE))
+    add(tree, "blatt-test", WORKSHEET.replace("Erste Aufgabe.", f"'{HOSTILE}'"))
+    use(tree, "[rollen-test, blatt-test]")
+    catalog = load(tree)
+    page = site.generated_pages(catalog)[site.material_src("rollen-test")].html
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "{{ config }}" in page and "#set page(width: 1cm)" in page
+    out = materials.build_copy_masters(catalog, "m1", tmp_path / "kv.pdf")
+    text = " ".join(_pdf_pages(out))
+    flat_hostile = " ".join(HOSTILE.replace("\\\\", "\\").split())
+    assert text.count(flat_hostile) >= 3  # situation on both cards, the task, and the confidential part
