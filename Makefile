@@ -47,8 +47,9 @@ build: $(STAMP) node_modules/.installed build-deps
 test: $(STAMP) node_modules/.installed test-deps
 	$(PY) -m pytest
 
+# The preview: quiet and German (handbook/preview.py); a content error keeps the last good site and shows the error.
 serve: $(STAMP)
-	$(PY) -m mkdocs serve --livereload
+	KOKO_SERVE=1 NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs serve --livereload
 
 bench: $(STAMP)
 	$(PY) -m handbook bench
@@ -59,4 +60,4 @@ lock:
 	/tmp/koko-piptools/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe -o requirements.txt requirements.in
 
 clean:
-	rm -rf site .site-* build
+	rm -rf site .site-* .site.lock build

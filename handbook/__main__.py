@@ -6,12 +6,13 @@ import json
 import sys
 from pathlib import Path
 
-from .errors import BuildError, ContentError
+from .errors import BuildError, ContentError, UsageError
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m handbook", description="KoKo-Handbuch: Inhalte prüfen und Ausgaben bauen.")
-    p.add_argument("--root", type=Path, default=Path("."), help="Projektordner mit modules/, case_studies/ … (Standard: .)")
+    from .cli import Parser
+    p = Parser(prog="python -m handbook", description="KoKo-Handbuch: Inhalte prüfen und Ausgaben bauen.")
+    p.add_argument("--root", type=Path, default=Path("."), metavar="ORDNER", help="Projektordner mit modules/, case_studies/ … (Standard: .)")
     sub = p.add_subparsers(dest="command", required=True, metavar="BEFEHL")
     c = sub.add_parser("check", help="alle Inhalte prüfen; jeder Fehler als Pfad:Zeile:Spalte")
     c.add_argument("--json", action="store_true", help="bei Erfolg die Kennzahlen als JSON ausgeben")
@@ -20,13 +21,13 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--root", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     b = sub.add_parser("build", help="alles bauen: Inhalte prüfen, PDFs, Offline-Fassung, Website nach site/")
     b.add_argument("--root", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-    b.add_argument("-o", "--out", type=Path, default=None, help="Zielordner (Standard: site/ im Projektordner)")
+    b.add_argument("-o", "--out", type=Path, default=None, metavar="ORDNER", help="Zielordner (Standard: site/ im Projektordner)")
     b.add_argument("--ohne-pdf", action="store_true", help="keine PDFs bauen (schnelle Vorschau)")
     b.add_argument("--ohne-offline", action="store_true", help="keine Offline-Fassung bauen")
-    sub.add_parser("bench", help="Benchmark: Build-Zeiten bei 20, 200 und 1000 Fallstudien", add_help=False)
+    sub.add_parser("bench", help="Benchmark: Build-Zeiten bei 20, 200 und 1000 Fallstudien", help_option=False)
     k = sub.add_parser("csp", help="Content-Security-Policy für die gebaute Website ausgeben (für deploy/nginx.conf)")
     k.add_argument("--root", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-    k.add_argument("--site", type=Path, default=None, help="gebaute Website (Standard: site/ im Projektordner)")
+    k.add_argument("--site", type=Path, default=None, metavar="ORDNER", help="gebaute Website (Standard: site/ im Projektordner)")
     for action in p._actions:
         if isinstance(action, argparse._SubParsersAction):
             action.help = "check, anon, build, bench, csp"
@@ -34,7 +35,16 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args, rest = _parser().parse_known_args(argv)
+    parser = _parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # bench has its own options: everything after the word goes to it unparsed (argparse's REMAINDER drops '--help').
+    rest: list[str] = []
+    if "bench" in argv:
+        i = argv.index("bench")
+        argv, rest = argv[: i + 1], argv[i + 1 :]
+    args = parser.parse_args(argv)
+    if args.command != "bench" and not args.root.is_dir():
+        parser.error(f"Projektordner '{args.root}' gibt es nicht (--root ORDNER)")
     try:
         if args.command == "check":
             from .loader import load
@@ -56,11 +66,18 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "anon":
             from .anonymity_report import main as anon_main
             return anon_main(args.root)
+    except UsageError as exc:
+        print(f"Fehler: {exc}\nNichts wurde geschrieben.", file=sys.stderr)
+        return 2
     except ContentError as exc:
         print(exc.report(), file=sys.stderr)
         return 1
     except BuildError as exc:
         print(f"Fehler: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        from .outdir import os_error_de
+        print(f"Fehler: {os_error_de(exc)}", file=sys.stderr)
         return 1
     return 2
 

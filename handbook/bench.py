@@ -26,6 +26,7 @@ import json
 import os
 import platform
 import random
+import re
 import resource
 import shutil
 import socket
@@ -324,6 +325,12 @@ def _child(argv: list[str]) -> int:
         logging.getLogger("mkdocs").setLevel(logging.WARNING)
         start = time.perf_counter()
         mkdocs_build(load_config(str(root), site_dir=str(out), strict=True))
+    elif step == "module-pdf":  # resource section: module 1 (carries the figure) in the trainer edition
+        from . import pdf
+        from .loader import load
+        catalog = load(root)
+        start = time.perf_counter()
+        pdf.build_module(catalog, "m1", "trainer", out)
     elif step in ("pdf", "pack", "print-all"):
         from . import pdf
         from .loader import load
@@ -493,6 +500,170 @@ def measure(n: int, runs: int, work: Path) -> dict:
     return {k: row[k] for k in ordered}
 
 
+# --- resources under large inputs (issue 13, item 8) --------------------------------------------------------
+
+RESOURCE_CASES = {
+    "fallstudie_2mb": "eine Fallstudie von knapp 2 MB (die größte erlaubte Datei) neben 20 gewöhnlichen",
+    "faelle_1000_abk_200": "1000 Fallstudien und ein Glossar mit 200 zusätzlichen Abkürzungen, die in den Fällen vorkommen",
+    "abbildung_max": "die größte erlaubte Abbildung (PNG, 25 Megapixel) in Modul 1 neben 20 Fallstudien",
+}
+
+
+def _big_case(dest: Path, target_bytes: int) -> None:
+    """A case study of about ``target_bytes`` (long situation text made of the generator's sentences)."""
+    rng = random.Random(13)
+    pool = _INTRO + _COURSE + _INTERVENTION + _RESULT
+    paras, size = [], 0
+    while size < target_bytes - 6000:
+        para = " ".join(rng.sample(pool, 6))
+        paras.append(para)
+        size += len(para.encode("utf-8")) + 4
+    cid, text = case_yaml(9999, rng, {"themen": ["muell", "wohnraum"], "konstellationen": ["buerger_buerger"],
+                                      "kommunetypen": ["grossstadt"]}, [])
+    text = re.sub(r"^ausgangslage: \|\n(?:  .*\n|\n)*", lambda m: "ausgangslage: " + _block("\n\n".join(paras)), text,
+                  count=1, flags=re.M)
+    (dest / "case_studies" / f"{cid}.yml").write_text(text, encoding="utf-8")
+
+
+def _abbreviations(dest: Path, count: int) -> None:
+    """``count`` extra glossary terms with abbreviations, each used in a few cases' lessons."""
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    abbrs = [f"Q{a}{b}" for a in letters for b in letters][:count]
+    with open(dest / "glossar.yml", "a", encoding="utf-8") as f:
+        for i, abbr in enumerate(abbrs):
+            f.write(f"  - id: bench_abk_{i:03d}\n    begriff: Benchmarkbegriff {i}\n    abkuerzung: {abbr}\n"
+                    f"    definition: Ein erzeugter Begriff für den Benchmark der Abkürzungen.\n")
+    rng = random.Random(21)
+    for path in sorted((dest / "case_studies").glob("*.yml")):
+        text = path.read_text(encoding="utf-8")
+        used = ", ".join(rng.sample(abbrs, 5))
+        text = text.replace("lernerfahrungen:\n", f"lernerfahrungen:\n  - {_q(f'Abgestimmt mit {used}.')}\n", 1)
+        path.write_text(text, encoding="utf-8")
+
+
+def _largest_figure(dest: Path, pixels: int) -> None:
+    """A PNG of ``pixels`` pixels (square), referenced by the first unit of module 1."""
+    import struct
+    import zlib
+    side = int(pixels ** 0.5)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    comp = zlib.compressobj(6)
+    rows = []
+    for y in range(side):
+        rows.append(comp.compress(b"\0" + bytes((x * 7 + y * 3) & 0xFF for x in range(8)) * (side * 3 // 8)
+                                  + b"\0" * (side * 3 % 8)))
+    rows.append(comp.flush())
+    data = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", b"".join(rows)) + chunk(b"IEND", b""))
+    (dest / "bilder").mkdir(exist_ok=True)
+    (dest / "bilder" / "bench-gross.png").write_bytes(data)
+    module = next((dest / "modules").glob("m1*.yml"))
+    text = module.read_text(encoding="utf-8")
+    m = re.search(r"^(\s*)- id: m1-e1\n", text, flags=re.M)
+    indent = m.group(1) + "  "
+    figure = f"{indent}abbildungen:\n{indent}  - datei: bilder/bench-gross.png\n{indent}    alt: Großes Testbild\n"
+    module.write_text(text[: m.end()] + figure + text[m.end():], encoding="utf-8")
+
+
+def _resource_tree(work: Path, case: str, scale: float) -> Path:
+    from .figures import MAX_PIXELS
+    from .parse import MAX_BYTES
+    dest = work / f"res-{case}-{scale:g}"
+    if case == "faelle_1000_abk_200":
+        generate(dest, max(1, int(1000 * scale)))
+        _abbreviations(dest, max(1, int(200 * scale)))
+    else:
+        generate(dest, 20)
+        if case == "fallstudie_2mb":
+            _big_case(dest, int(MAX_BYTES * 0.97 * scale))
+        else:
+            _largest_figure(dest, int(MAX_PIXELS * scale))
+    return dest
+
+
+def _measured(cmd: list[str]) -> dict:
+    """Wall time and peak RSS of one child (with its children); a failing step is recorded with its message."""
+    try:
+        wall, rss, _ = _run(cmd)
+        return {"s": round(wall, 3), "peak_mb": round(rss, 1), "ok": True}
+    except RuntimeError as exc:
+        lines = [ln.strip() for ln in str(exc).splitlines()[1:] if ln.strip()]
+        errors = [ln.split("Error: ", 1)[1] for ln in lines if "Error: " in ln]  # the exception's message
+        return {"ok": False, "meldung": (errors[-1] if errors else lines[-1] if lines else str(exc))[:300]}
+
+
+def resources(work: Path, scales: tuple[float, ...] = (0.5, 1.0)) -> list[dict]:
+    """check and site build (and module 1 as PDF for the figure) for each large input, at each scale.
+
+    Two scales of the same input show whether cost grows linearly: at twice the input, about twice the time
+    and (above the fixed cost of the interpreter and MkDocs) about twice the memory.
+    """
+    rows = []
+    for case in RESOURCE_CASES:
+        for scale in scales:
+            root = _resource_tree(work, case, scale)
+            steps = {"check": [sys.executable, "-m", "handbook", "--root", str(root), "check"],
+                     "website": [sys.executable, "-m", "handbook.bench", "site", str(root), str(work / f"site-{case}-{scale:g}")]}
+            if case == "abbildung_max":
+                steps["modul_pdf"] = [sys.executable, "-m", "handbook.bench", "module-pdf", str(root),
+                                      str(work / f"m1-{scale:g}.pdf")]
+            for step, cmd in steps.items():
+                row = {"fall": case, "skala": scale, "schritt": step, **_measured(cmd)}
+                rows.append(row)
+                _say("  " + json.dumps(row, ensure_ascii=False))
+            shutil.rmtree(root, ignore_errors=True)
+    return rows
+
+
+def resources_md(rows: list[dict]) -> str:
+    """The section of docs/benchmark.md on large inputs."""
+    if not rows:
+        return ""
+
+    def num(x: float, digits: int = 2) -> str:
+        return f"{x:.{digits}f}".replace(".", ",")
+
+    lines = ["## Ressourcen bei großen Eingaben", "",
+             "Zeit (Prozess von außen gemessen) und größter Arbeitsspeicher (RSS, mit Kindprozessen wie pandoc) für "
+             "`check` und den Website-Build (ohne PDFs und Offline-Fassung) bei den größten Eingaben, die `check` "
+             "zulässt; jede Eingabe in halber und voller Größe, damit sichtbar ist, ob die Kosten linear wachsen. "
+             "Ein Lauf je Wert; neu messen mit `python -m handbook bench --nur-ressourcen`.", "",
+             "| Eingabe | Größe | Schritt | Zeit | Spitze RSS |", "| --- | ---: | --- | ---: | ---: |"]
+    for r in rows:
+        value = (f"{num(r['s'])} s | {num(r['peak_mb'], 0)} MiB" if r["ok"]
+                 else f"Fehler: {r['meldung'].replace('|', '/')} | –")
+        lines.append(f"| {r['fall']} | {num(r['skala'] * 100, 0)} % | {r['schritt']} | {value} |")
+    lines.append("")
+    if max(r["skala"] for r in rows) < 1:
+        lines += ["**Probelauf in verkleinerter Größe** (die Spalte Größe nennt den Anteil an der erlaubten Grenze); "
+                  "die volle Messung macht `make bench`.", ""]
+    for case, text in RESOURCE_CASES.items():
+        lines.append(f"- **{case}**: {text}.")
+    growth = []
+    for case in RESOURCE_CASES:
+        for step in ("check", "website", "modul_pdf"):
+            pair = {r["skala"]: r for r in rows if r["fall"] == case and r["schritt"] == step and r["ok"]}
+            if len(pair) == 2:
+                lo, hi = sorted(pair)
+                growth.append(f"{case}/{step}: × {num(pair[hi]['s'] / pair[lo]['s'])} Zeit, "
+                              f"× {num(pair[hi]['peak_mb'] / pair[lo]['peak_mb'])} Speicher")
+    if growth:
+        lines += ["", "Wachstum bei doppelter Eingabe (linear wäre höchstens × 2; feste Kosten von Interpreter und "
+                  "MkDocs drücken den Faktor darunter):", ""] + [f"- {g}" for g in growth]
+    lines += ["", "Grenzen, die `check` durchsetzt: 2 MB je Inhaltsdatei, 32 Ebenen Verschachtelung, Abbildungen "
+              "höchstens 10 MB (SVG 2 MB) und 25 Megapixel; Anker, Aliase und Typangaben werden abgelehnt, bevor "
+              "etwas expandiert."]
+    return "\n".join(lines) + "\n"
+
+
+def _update_resource_section(md: Path, rows: list[dict]) -> None:
+    text = md.read_text(encoding="utf-8") if md.exists() else "# Benchmark\n"
+    text = re.sub(r"\n## Ressourcen bei großen Eingaben\n.*?(?=\n## |\Z)", "", text, flags=re.S).rstrip("\n") + "\n"
+    md.write_text(text + "\n" + resources_md(rows), encoding="utf-8")
+
+
 def _machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -569,7 +740,7 @@ def write_report(results: dict, md: Path, png: Path) -> None:
         "- **serve-Neuaufbau**: `mkdocs serve` läuft; eine Fallstudie wird geändert; gemessen wird, bis die "
         "ausgelieferte Seite die Änderung zeigt (bis N = 200 Median aus mehreren Änderungen, darüber eine).\n\n"
         "Ziele bei N = 1000: Website ≤ 1,10 × Untergrenze, Handbuch-PDF < 30 s, check < 1,5 s, "
-        "Spitze < 1 GiB.\n" + _targets_md(runs, num),
+        "Spitze < 1 GiB.\n" + _targets_md(runs, num) + "\n" + resources_md(results.get("resources", [])),
         encoding="utf-8")
 
 
@@ -585,12 +756,30 @@ def _targets_md(runs: list[dict], num) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m handbook bench", description="Benchmark der Builds bei wachsendem Handbuch.")
+    from .cli import Parser
+    p = Parser(prog="python -m handbook bench", description="Benchmark der Builds bei wachsendem Handbuch.")
     p.add_argument("--sizes", default=",".join(map(str, SIZES)), help="Anzahlen der Fallstudien, z. B. 20,200,1000")
     p.add_argument("--runs", type=int, default=RUNS, help="Läufe je Schritt (Median; mindestens 3 für die Ergebnisse)")
     p.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json", help="Ergebnisdatei")
     p.add_argument("--keep", action="store_true", help="erzeugte Inhalte und Ausgaben nicht löschen")
+    p.add_argument("--nur-ressourcen", action="store_true",
+                   help="nur den Abschnitt „Ressourcen bei großen Eingaben“ messen (bench/resources.json, docs/benchmark.md)")
+    p.add_argument("--ressourcen-skala", type=float, default=1.0, metavar="FAKTOR",
+                   help="Größe der großen Eingaben relativ zur erlaubten Grenze (Standard 1; 0.1 für einen schnellen Probelauf)")
     args = p.parse_args(argv)
+    if args.nur_ressourcen:
+        work = Path(tempfile.mkdtemp(prefix="koko-bench-res-"))
+        try:
+            rows = resources(work, (args.ressourcen_skala / 2, args.ressourcen_skala))
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        out = args.out.with_name("resources.json")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps({"resources": rows, "machine": _machine(), "date": dt.date.today().isoformat()},
+                                  ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        _update_resource_section(ROOT / "docs" / "benchmark.md", rows)
+        _say(f"Ergebnisse: {out}, docs/benchmark.md")
+        return 0
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     work = Path(tempfile.mkdtemp(prefix="koko-bench-"))
     try:
@@ -598,12 +787,13 @@ def main(argv: list[str] | None = None) -> int:
         for n in sizes:
             runs.append(measure(n, max(1, args.runs), work))
             _say("  " + json.dumps(runs[-1], ensure_ascii=False))
+        resource_rows = resources(work)
     finally:
         if args.keep:
             _say(f"Arbeitsordner: {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
-    results = {"runs": runs, "machine": _machine(), "date": dt.date.today().isoformat()}
+    results = {"runs": runs, "resources": resource_rows, "machine": _machine(), "date": dt.date.today().isoformat()}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     write_report(results, ROOT / "docs" / "benchmark.md", ROOT / "docs" / "assets" / "benchmark.png")

@@ -1,7 +1,9 @@
 """``python -m handbook build``: the main job. Content check, PDFs, offline bundle, site — then one atomic swap.
 
 Everything is built in a temporary folder beside ``site/``. Only when every step succeeded does the new
-site replace the old one (two renames); a failed build leaves the previous ``site/`` byte for byte as it was.
+site replace the old one, in one atomic exchange (see :mod:`handbook.outdir`); a failed build leaves the
+previous ``site/`` byte for byte as it was. The output folder is checked before anything is written, builds
+into the same folder wait for each other, and what a killed build left behind is removed by the next one.
 """
 from __future__ import annotations
 
@@ -13,8 +15,8 @@ import time
 import zipfile
 from pathlib import Path
 
-from . import site
-from .errors import BuildError, ContentError
+from . import outdir, site
+from .errors import BuildError, ContentError, UsageError
 from .loader import load
 from .pdf import timestamp
 
@@ -66,18 +68,40 @@ def zip_tree(folder: Path, target: Path, epoch: int) -> None:
 
 
 def build(root: Path = ROOT, out: Path | None = None, *, pdfs: bool = True, offline: bool = True) -> Path:
-    """Build everything into ``out`` (default ``root/site``) atomically. Returns the site folder."""
-    root = root.resolve()
-    out = (out or root / "site").resolve()
+    """Build everything into ``out`` (default ``root/site``) atomically. Returns the site folder.
+
+    Raises :class:`UsageError` (before anything is touched) if ``out`` is not the project's to replace.
+    """
+    root = Path(root).resolve()
+    out = outdir.check_site_dir(root, out if out is not None else root / "site")
     started = time.monotonic()
     catalog = load(root)  # the one load of this build; MkDocs and the PDF build get this catalogue
     for note in catalog.notes:
         _say(f"Hinweis: {note}")
+    try:
+        with outdir.site_lock(out, _say):
+            out = outdir.check_site_dir(root, out)  # again: another build may have changed it while this one waited
+            outdir.remove_leftovers(out)
+            _build_locked(catalog, out, pdfs=pdfs, offline=offline)
+    except OSError as exc:
+        raise BuildError(outdir.os_error_de(exc)) from None
+    shown = out.relative_to(root) if out.is_relative_to(root) else out
+    took = f"{time.monotonic() - started:.1f}".replace(".", ",")
+    _say(f"Fertig: Website in {shown}/ geschrieben ({_count_files(out)} Dateien) in {took} s")
+    return out
+
+
+def _count_files(folder: Path) -> int:
+    return sum(len(files) for _, _, files in os.walk(folder, followlinks=True))
+
+
+def _build_locked(catalog, out: Path, *, pdfs: bool, offline: bool) -> None:
     given_epoch = os.environ.get("SOURCE_DATE_EPOCH")
     epoch = timestamp(catalog)  # SOURCE_DATE_EPOCH if set (checked), else the edition date
+    if not 315532800 <= epoch <= 4102444799:  # ZIP needs 1980 or later, gzip headers 32 bits: 1980 to 2099
+        raise BuildError(f"SOURCE_DATE_EPOCH muss ein Zeitpunkt von 1980 bis 2099 sein (Sekunden seit 1970), gefunden {epoch}")
     os.environ["SOURCE_DATE_EPOCH"] = str(epoch)  # sitemap, PDFs and zip carry the edition date, not the clock
-    out.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".site-build-", dir=out.parent))
+    work = outdir.work_dir(out)
     try:
         downloads = work / "downloads"
         downloads.mkdir()
@@ -92,13 +116,9 @@ def build(root: Path = ROOT, out: Path | None = None, *, pdfs: bool = True, offl
         _say("Erzeuge die Website …")
         site.hand_over(catalog, downloads)
         mkdocs_build(work / "site")
-        # The swap: the old site is moved aside, the new one takes its place, then the old one goes.
-        old = None
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=".site-old-", dir=out.parent))
-            os.replace(out, old / "site")
-        os.replace(work / "site", out)
-        if old is not None:
+        # The swap: one atomic exchange; afterwards work/site (or the returned folder) holds the old site.
+        old = outdir.exchange(work / "site", out)
+        if old is not None and old != work / "site":
             shutil.rmtree(old, ignore_errors=True)
     finally:
         site.hand_over(None, None)  # type: ignore[arg-type]
@@ -106,19 +126,25 @@ def build(root: Path = ROOT, out: Path | None = None, *, pdfs: bool = True, offl
         # A second build in the same process (tests, benchmark) must take its own edition date, not this one.
         if given_epoch is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
-    _say(f"Fertig: {out.relative_to(root) if out.is_relative_to(root) else out}/ in {time.monotonic() - started:.1f} s")
-    return out
 
 
 def main(root: Path, out: Path | None, *, pdfs: bool = True, offline: bool = True) -> int:
     try:
         build(root, out, pdfs=pdfs, offline=offline)
+    except UsageError as exc:
+        _say(f"Fehler: {exc}")
+        _say("Nichts wurde geschrieben.")
+        return 2
     except ContentError as exc:
         _say(exc.report())
         _say("Build abgebrochen – site/ ist unverändert.")
         return 1
     except BuildError as exc:
         _say(f"Fehler: {exc}")
+        _say("Build abgebrochen – site/ ist unverändert.")
+        return 1
+    except OSError as exc:
+        _say(f"Fehler: {outdir.os_error_de(exc)}")
         _say("Build abgebrochen – site/ ist unverändert.")
         return 1
     return 0

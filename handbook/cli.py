@@ -5,33 +5,107 @@ A content mistake or a failed build step ends in a German report and exit code 1
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
-from . import pdf
-from .errors import BuildError, ContentError
+from . import outdir, pdf
+from .errors import BuildError, ContentError, UsageError
 from .loader import load
+
+
+#: argparse's own English strings, in German. argparse looks them up through gettext at the moment it uses
+#: them; :func:`_german` puts this table in place for the duration of one call of our parser.
+GERMAN = {
+    "usage: ": "Aufruf: ",
+    "positional arguments": "Argumente",
+    "options": "Optionen",
+    "optional arguments": "Optionen",
+    "show this help message and exit": "diese Hilfe zeigen und beenden",
+    "argument %(argument_name)s: %(message)s": "Argument %(argument_name)s: %(message)s",
+    "unrecognized arguments: %s": "unbekannte Angabe: %s",
+    "the following arguments are required: %s": "diese Angaben fehlen: %s",
+    "one of the arguments %s is required": "eine dieser Angaben ist nötig: %s",
+    "not allowed with argument %s": "nicht zusammen mit %s erlaubt",
+    "ignored explicit argument %r": "Wert %r ist hier nicht erlaubt",
+    "expected one argument": "erwartet einen Wert",
+    "expected at most one argument": "erwartet höchstens einen Wert",
+    "expected at least one argument": "erwartet mindestens einen Wert",
+    "expected %s argument": "erwartet %s Wert",
+    "expected %s arguments": "erwartet %s Werte",
+    "ambiguous option: %(option)s could match %(matches)s": "mehrdeutige Option %(option)s – gemeint ist eine von %(matches)s",
+    "unexpected option string: %s": "unerwartete Option: %s",
+    "invalid %(type)s value: %(value)r": "ungültiger Wert %(value)r (erwartet: %(type)s)",
+    "invalid choice: %(value)r (choose from %(choices)s)": "unbekannte Auswahl %(value)r – möglich sind: %(choices)s",
+    "unknown parser %(parser_name)r (choices: %(choices)s)": "unbekannter Befehl %(parser_name)r – möglich sind: %(choices)s",
+    "can't open '%(filename)s': %(error)s": "'%(filename)s' kann nicht geöffnet werden: %(error)s",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: Fehler: %(message)s\n",
+    "subcommands": "Befehle",
+}
+
+
+def _de(text: str) -> str:
+    return GERMAN.get(text, text)
+
+
+def _nde(singular: str, plural: str, n: int) -> str:
+    return _de(singular if n == 1 else plural)
+
+
+@contextlib.contextmanager
+def _german():
+    """argparse's strings in German for the duration of the block (restored afterwards: tests share the process)."""
+    saved = argparse._, argparse.ngettext
+    argparse._, argparse.ngettext = _de, _nde
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved
 
 
 class _GermanHelp(argparse.HelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):
-        return super().add_usage(usage, actions, groups, prefix or "Aufruf: ")
+        return super().add_usage(usage, actions, groups, "Aufruf: " if prefix is None else prefix)
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse with German help chrome (usage, help option, headings, error line)."""
+    """argparse in German: help chrome, usage line and every error message; unknown input is exit 2."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, help_option: bool = True, **kwargs):
         kwargs.setdefault("formatter_class", _GermanHelp)
         kwargs.setdefault("add_help", False)
-        super().__init__(*args, **kwargs)
+        kwargs.setdefault("allow_abbrev", False)  # '--ohne-pdf' must be written out: '--ohne' is not a guess
+        with _german():
+            super().__init__(*args, **kwargs)
         self._positionals.title = "Argumente"
         self._optionals.title = "Optionen"
-        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="diese Hilfe zeigen und beenden")
+        if help_option:
+                self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="diese Hilfe zeigen und beenden")
+
+    def add_subparsers(self, **kwargs):
+        kwargs.setdefault("title", "Befehle")
+        with _german():
+            return super().add_subparsers(**kwargs)
+
+    def parse_args(self, args=None, namespace=None):
+        with _german():
+            return super().parse_args(args, namespace)
+
+    def parse_known_args(self, args=None, namespace=None):
+        with _german():
+            return super().parse_known_args(args, namespace)
+
+    def format_help(self):
+        with _german():
+            return super().format_help()
+
+    def format_usage(self):
+        with _german():
+            return super().format_usage()
 
     def error(self, message: str):
         self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: Fehler in den Aufrufargumenten: {message}\nHilfe: {self.prog} --help\n")
+        self.exit(2, f"{self.prog}: Fehler im Aufruf: {message}\nHilfe: {self.prog} --help\n")
 
 
 def report(exc: Exception) -> int:
@@ -57,9 +131,19 @@ def build_pdf_main(argv: list[str] | None = None) -> int:
     p.add_argument("-o", "--out", type=Path, metavar="DATEI", help="Zieldatei (Standard: handbuch.pdf, "
                    "handbuch-trainer.pdf oder kurspaket-<id>.<format> im aktuellen Ordner)")
     args = p.parse_args(argv)
-    say = (lambda line: print(line, flush=True)) if sys.stdout.isatty() else None
+    if not args.root.is_dir():
+        p.error(f"Projektordner '{args.root}' gibt es nicht (--root)")
+    say = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
     try:
-        catalog = load(args.root)
+        root = args.root.resolve()
+        if not args.pack and args.format != "pdf":
+            p.error("--format docx gibt es nur für Kurspakete (--pack DATEI)")
+        if args.out is not None:  # the output is checked before anything is read or written
+            if args.pack and (args.out.is_dir() or str(args.out).endswith("/")):
+                outdir.check_print_folder(root, args.out)
+            else:
+                outdir.check_print_target(root, args.out, args.format)
+        catalog = load(root)
         if args.pack:
             pack = next((k for k in catalog.packs if (catalog.root / k.source.path).resolve() == args.pack.resolve()), None)
             if pack is None:
@@ -67,14 +151,25 @@ def build_pdf_main(argv: list[str] | None = None) -> int:
                 pack = load_pack(catalog, args.pack)
             if args.edition:
                 pack.edition = args.edition
-            out = args.out or Path(f"kurspaket-{pack.id}.{args.format}")
+            name = f"kurspaket-{pack.id}.{args.format}"
+            if args.out is not None and (args.out.is_dir() or str(args.out).endswith("/")):
+                out = outdir.check_print_folder(root, args.out) / name
+                out.parent.mkdir(parents=True, exist_ok=True)
+            else:
+                out = args.out or Path(name)
+            out = outdir.check_print_target(root, out, args.format)
             pdf.timed(say, out, lambda: pdf.build_pack(catalog, pack, args.format, out))
         else:
-            if args.format != "pdf":
-                p.error("--format docx gibt es nur für Kurspakete (--pack DATEI)")
             edition = args.edition or "teilnehmende"
             out = args.out or Path("handbuch.pdf" if edition == "teilnehmende" else "handbuch-trainer.pdf")
+            out = outdir.check_print_target(root, out, args.format)
             pdf.timed(say, out, lambda: pdf.build_handbook(catalog, edition, out))
+    except UsageError as exc:
+        print(f"Fehler: {exc}\nNichts wurde geschrieben.", file=sys.stderr)
+        return 2
     except (ContentError, BuildError) as exc:
         return report(exc)
+    except OSError as exc:
+        return report(BuildError(outdir.os_error_de(exc)))
+    print(f"Geschrieben: {out}")
     return 0

@@ -45,3 +45,8 @@ class ContentError(Exception):
 
 class BuildError(Exception):
     """Raised when a build step (pandoc, Typst, MkDocs) fails for a reason that is not a content mistake."""
+
+
+class UsageError(Exception):
+    """Raised when the command line asks for something the program refuses (exit code 2), e.g. an output
+    folder that is not the project's to replace. The message is one German sentence."""

@@ -11,13 +11,13 @@ import os
 import re
 from pathlib import Path
 
-from . import packs
+from . import figures, glyphs, packs
 from . import text as T
 from .errors import ContentError, Problem
 from .model import (MATERIAL_KINDS, Actor, Anonymisation, Block, Catalog, CaseStudy, CoursePack, Day, Exception_, Exercise,
                     Figure, GlossaryTerm, Licence, Material, Meta, Module, Named, Question, Reference, Role, Source,
                     Stage, Task, Unit, Vocabulary)
-from .parse import Document, decode, parse_file
+from .parse import Document, FileProblem, decode, parse_file, read_regular
 from .schema import describe, field_name, suggest, validate
 
 log = logging.getLogger("handbook.loader")
@@ -106,14 +106,88 @@ def _pls(values) -> list:
     return [_pl(v) for v in values or []]
 
 
-def content_files(root: Path) -> list[str]:
-    """The content files of a tree, relative to it, in a stable order."""
-    files = [name for name in SINGLE_FILES if (root / name).exists()]
-    for folder in FOLDERS:
+def _tree(root: Path) -> tuple[list[tuple[str, str]], list[Problem]]:
+    """The content files of a tree as (path relative to it, kind), in a stable order, and what is wrong with the tree.
+
+    Only regular files directly in the content folders are content. A symlink (file or folder), a file whose
+    ending is '.YML' or another spelling, and a subfolder holding YAML files are reported, never read or followed.
+    """
+    files: list[tuple[str, str]] = []
+    problems: list[Problem] = []
+    link = ("ist ein symbolischer Verweis (Symlink) – Inhalte müssen echte Dateien im Projektordner sein; "
+            "der Verweis wurde nicht gelesen")
+    for name, kind in SINGLE_FILES.items():
+        path = root / name
+        if path.is_symlink():
+            problems.append(Problem(name, 1, 1, f"{name} {link}", "load.symlink"))
+        elif path.exists():
+            files.append((name, kind))
+        else:
+            for other in _case_variants(root, name):
+                problems.append(Problem(other, 1, 1, f"Dateiname '{other}': erwartet '{name}' (in Kleinbuchstaben, Endung '.yml')",
+                                        "load.name"))
+    for folder, kind in FOLDERS.items():
         d = root / folder
-        if d.is_dir():
-            files += sorted(f"{folder}/{p.name}" for p in d.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file())
-    return files
+        if d.is_symlink():
+            problems.append(Problem(f"{folder}/", 1, 1, f"Ordner {folder}/ {link}", "load.symlink"))
+            continue
+        if not d.is_dir():
+            continue
+        found = []
+        for entry in sorted(os.scandir(d), key=lambda e: e.name):
+            rel = f"{folder}/{entry.name}"
+            if entry.name.startswith("."):
+                continue
+            suffix = os.path.splitext(entry.name)[1]
+            is_yaml = suffix.lower() in (".yml", ".yaml")
+            if entry.is_symlink():
+                if is_yaml or entry.is_dir():
+                    problems.append(Problem(rel, 1, 1, f"{rel} {link}", "load.symlink"))
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                if _holds_yaml(Path(entry.path)):
+                    problems.append(Problem(rel + "/", 1, 1, f"Unterordner {rel}/ wird nicht gelesen – Inhaltsdateien "
+                                            f"gehören direkt in {folder}/ (oder den Ordner umbenennen, sodass er mit '.' beginnt)",
+                                            "load.subfolder"))
+                continue
+            if not is_yaml:
+                continue
+            if suffix not in (".yml", ".yaml"):
+                problems.append(Problem(rel, 1, 1, f"Dateiendung '{suffix}' wird nicht gelesen – bitte in "
+                                        f"'{entry.name[: -len(suffix)]}.yml' umbenennen", "load.name"))
+                continue
+            if not entry.is_file(follow_symlinks=False):
+                problems.append(Problem(rel, 1, 1, f"{rel} ist keine gewöhnliche Datei (Gerät oder Pipe) – "
+                                        "erwartet wird eine echte Datei", "load.not_regular"))
+                continue
+            found.append((rel, kind))
+        files += found
+    return files, problems
+
+
+def _case_variants(root: Path, name: str) -> list[str]:
+    """Files beside ``name`` that differ from it only in case or in the '.yaml' ending (e.g. Glossar.YML)."""
+    stem = name.rsplit(".", 1)[0]
+    try:
+        return sorted(e.name for e in os.scandir(root) if e.name != name and e.name.lower() in (f"{stem}.yml", f"{stem}.yaml"))
+    except OSError:
+        return []
+
+
+def _holds_yaml(folder: Path, budget: int = 10_000) -> bool:
+    """Whether a folder (not following links) holds a YAML file at any depth; looks at most at ``budget`` entries."""
+    for _dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        budget -= len(dirnames) + len(filenames)
+        if any(os.path.splitext(f)[1].lower() in (".yml", ".yaml") for f in filenames):
+            return True
+        if budget < 0:
+            return False
+    return False
+
+
+def content_files(root: Path) -> list[str]:
+    """The content files of a tree that are read, relative to it, in a stable order."""
+    return [rel for rel, _ in _tree(Path(root))[0]]
 
 
 def load(root: Path | str = ".", *, check_anonymity: bool = True) -> Catalog:
@@ -122,32 +196,31 @@ def load(root: Path | str = ".", *, check_anonymity: bool = True) -> Catalog:
     ctx = _Context(root)
     scanner = _ParallelScan.start(root) if check_anonymity else None
     docs: dict[str, Document | None] = {}
+    files, tree_problems = _tree(root)
+    ctx.problems.extend(tree_problems)
+    present = {rel for rel, _ in files}
     for name, kind in SINGLE_FILES.items():
-        if not (root / name).is_file():
-            ctx.problems.append(Problem(name, 1, 1, f"Datei fehlt: {name} wird für jedes Handbuch gebraucht", "load.missing"))
+        if name not in present:
+            if not (root / name).is_symlink():
+                ctx.problems.append(Problem(name, 1, 1, f"Datei fehlt: {name} wird für jedes Handbuch gebraucht", "load.missing"))
             docs[name] = None
         else:
             docs[name] = ctx.read(name, kind)
-    folder_docs: dict[str, list[Document]] = {}
-    for folder, kind in FOLDERS.items():
-        folder_docs[folder] = []
-        d = root / folder
-        if not d.is_dir():
-            if folder not in OPTIONAL_FOLDERS:
-                ctx.problems.append(Problem(f"{folder}/", 1, 1, f"Ordner fehlt: {folder}/", "load.missing"))
+    folder_docs: dict[str, list[Document]] = {folder: [] for folder in FOLDERS}
+    for folder in FOLDERS:
+        if folder not in OPTIONAL_FOLDERS and not (root / folder).is_dir() and not (root / folder).is_symlink():
+            ctx.problems.append(Problem(f"{folder}/", 1, 1, f"Ordner fehlt: {folder}/", "load.missing"))
+    for rel, kind in files:
+        folder = rel.split("/", 1)[0]
+        if folder not in FOLDERS:
             continue
-        for p in sorted(d.iterdir()):
-            if not p.is_file() or p.name.startswith("."):
-                continue
-            rel = f"{folder}/{p.name}"
-            if p.suffix not in (".yml", ".yaml"):
-                continue
-            doc = ctx.read(rel, kind)
-            if doc is not None:
-                folder_docs[folder].append(doc)
-                if scanner is not None and kind == "fallstudie" and doc.data["anonymisierung"]["freigegeben"] is True:
-                    scanner.add(doc)
+        doc = ctx.read(rel, kind)
+        if doc is not None:
+            folder_docs[folder].append(doc)
+            if scanner is not None and kind == "fallstudie" and doc.data["anonymisierung"]["freigegeben"] is True:
+                scanner.add(doc)
 
+    _check_edges(ctx, docs, folder_docs)
     vocab = _vocabulary(docs["vokabular.yml"])
     meta = _meta(ctx, docs["handbuch.yml"])
     glossary, glossary_docs = _glossary(ctx, docs["glossar.yml"])
@@ -200,6 +273,9 @@ def load(root: Path | str = ".", *, check_anonymity: bool = True) -> Catalog:
     for doc in (folder_docs["modules"] + folder_docs["case_studies"] + folder_docs["materialien"]
                 + ([glossary_docs] if glossary_docs else [])):
         _check_links(ctx, doc, linkable, withheld)
+    for doc in [d for d in docs.values() if d is not None] + folder_docs["modules"] + folder_docs["case_studies"] \
+            + folder_docs["course_packs"]:
+        _check_glyphs(ctx, doc)
 
     packs_ = [_pack(ctx, doc, {u.id: u.minutes for m in modules for u in m.units}, unit_ids, released, withheld)
               for doc in folder_docs["course_packs"]]
@@ -360,13 +436,10 @@ def _check_modules(ctx: _Context, root: Path, docs: list[Document], modules: lis
                     continue
                 if fig.diagram:
                     continue  # the schema knows the diagram names
-                target = (root / fig.file).resolve()
-                where = ("einheiten", i, "abbildungen", j, "datei")
-                if fig.file.startswith("/") or not target.is_relative_to(root):
-                    ctx.add(doc, where, f"abbildungen: Bildpfad '{fig.file}' führt aus dem Projektordner hinaus",
-                            code="ref.figure")
-                elif not target.is_file():
-                    ctx.add(doc, where, f"abbildungen: Bilddatei '{fig.file}' gibt es nicht", code="ref.figure")
+                try:
+                    figures.check(root, fig.file)
+                except figures.FigureProblem as exc:
+                    ctx.add(doc, ("einheiten", i, "abbildungen", j, "datei"), f"abbildungen: {exc}", code="ref.figure")
 
 
 # --- materials --------------------------------------------------------------------------------------------
@@ -527,6 +600,73 @@ def _check_links(ctx: _Context, doc: Document, linkable: set[str], withheld: set
             why = (f"Verweis auf '{target}': dieser Fall ist nicht freigegeben und wird nicht veröffentlicht"
                    if target in withheld else f"Verweis auf unbekannte Kennung '{target}'{suggest(target, linkable)}")
             ctx.problems.append(Problem(doc.path, line, col, why, "ref.link"))
+
+
+#: Fields that become headings, titles or labels: a value of only spaces or line breaks would be an empty one.
+_HEADINGS = {"titel", "untertitel", "begriff", "name", "alt", "rolle", "herausgeber"}
+#: Longest id: ids become file and folder names (kurspaket-<id>-teilnahmeliste.pdf), which may have 255 bytes.
+MAX_ID = 100
+#: The edition date becomes a timestamp in ZIP files (from 1980) and gzip headers (32 bits, until 2106).
+EDITION_RANGE = (dt.date(1980, 1, 1), dt.date(2099, 12, 31))
+
+
+def _blank(text: str) -> bool:
+    """Only spaces, line breaks and invisible format characters (zero-width space, soft hyphen, …)."""
+    import unicodedata
+    return all(ch.isspace() or unicodedata.category(ch) == "Cf" for ch in text)
+
+
+def _check_edges(ctx: _Context, docs: dict, folder_docs: dict) -> None:
+    """Values the schemas accept but no output could carry: reported here, at their place, so that check ⇒ build."""
+    meta = docs.get("handbuch.yml")
+    if meta is not None:
+        stand = dt.date.fromisoformat(meta.data["stand"])
+        lo, hi = EDITION_RANGE
+        if not lo <= stand <= hi:
+            ctx.add(meta, ("stand",), f"stand: erwartet ein Datum von {lo.isoformat()} bis {hi.isoformat()}, "
+                                      f"gefunden '{meta.data['stand']}'", code="meta.stand")
+    vocab = docs.get("vokabular.yml")
+    if vocab is not None:
+        seen: dict = {}
+        for i, stage in enumerate(vocab.data["eskalationsstufen"]):
+            n = stage["stufe"]
+            if n in seen:
+                ctx.add(vocab, ("eskalationsstufen", i, "stufe"),
+                        f"eskalationsstufen[{i + 1}].stufe: Stufe {n} steht schon in Zeile {seen[n]} – jede der neun "
+                        "Stufen genau einmal", code="vocab.stage")
+            else:
+                seen[n] = vocab.where(("eskalationsstufen", i, "stufe"))[0]
+        for key in ("konstellationen", "themen", "kommunetypen"):
+            ids: dict = {}
+            for i, item in enumerate(vocab.data.get(key, [])):
+                if item["id"] in ids:
+                    ctx.add(vocab, (key, i, "id"), f"{key}[{i + 1}].id: '{item['id']}' steht schon in Zeile {ids[item['id']]}",
+                            code="vocab.duplicate")
+                else:
+                    ids[item["id"]] = vocab.where((key, i, "id"))[0]
+    for doc in [d for d in docs.values() if d is not None] + [d for ds in folder_docs.values() for d in ds]:
+        for path, value in _text_paths(doc.data):
+            if path and path[-1] in _HEADINGS and value and _blank(value):
+                ctx.add(doc, path, f"{field_name(path)}: darf nicht nur aus Leerzeichen oder Zeilenumbrüchen bestehen "
+                                   "(wird zur Überschrift)", code="schema.blank")
+            if path and path[-1] == "id" and len(value) > MAX_ID:
+                ctx.add(doc, path, f"{field_name(path)}: höchstens {MAX_ID} Zeichen, gefunden {len(value)} – Kennungen werden zu "
+                                   "Dateinamen", code="ref.id_length")
+
+
+def _check_glyphs(ctx: _Context, doc: Document) -> None:
+    """Characters no print font has, at every place they stand (at most 20 per file): check ⇒ PDF."""
+    found = 0
+    for path, text in _text_paths(doc.data):
+        if text.isascii():
+            continue
+        for ch in glyphs.missing(text):
+            start = text.find(ch)
+            while start >= 0 and found < 20:
+                line, col = doc.locate(path, start, len(ch))
+                ctx.problems.append(Problem(doc.path, line, col, glyphs.message(ch), "pdf.glyph"))
+                found += 1
+                start = text.find(ch, start + 1)
 
 
 def _anonymity_texts(d: dict) -> list[tuple[tuple, str]]:
@@ -749,6 +889,9 @@ def load_pack(catalog: Catalog, path: Path | str) -> CoursePack:
     path = Path(path).resolve()
     display = str(path.relative_to(catalog.root)) if path.is_relative_to(catalog.root) else str(path)
     ctx = _Context(catalog.root)
+    if path.exists() and not path.is_file():
+        raise ContentError([Problem(display, 1, 1, f"{display} ist keine gewöhnliche Datei (Ordner, Gerät oder Pipe) – "
+                                                   "erwartet wird eine Kurspaket-Datei (.yml)", "load.not_regular")])
     if not path.is_file():
         raise ContentError([Problem(display, 1, 1, f"Datei fehlt: {display}", "load.missing")])
     doc = ctx.read(display, "kurspaket")  # root / an absolute path is that path
@@ -771,7 +914,10 @@ def locate_text(root: Path | str, needle: str, message: str, code: str) -> list[
     root = Path(root)
     problems = []
     for rel in content_files(root):
-        text = decode(rel, (root / rel).read_bytes())[0] or ""
+        try:
+            text = decode(rel, read_regular(root / rel))[0] or ""
+        except FileProblem:
+            continue
         for lineno, line in enumerate(text.split("\n"), 1):
             col = line.find(needle)
             while col >= 0:

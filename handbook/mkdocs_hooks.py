@@ -16,7 +16,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # MkDocs loads 
 from mkdocs.structure.files import File, Files  # noqa: E402
 from mkdocs.structure.toc import get_toc  # noqa: E402
 
-from handbook import render, site  # noqa: E402
+from handbook import preview, render, site  # noqa: E402
+
+preview.install_filter()  # `make serve` only: MkDocs' chatter filtered, the rest in German
 
 
 def on_config(config):
@@ -61,8 +63,8 @@ def on_page_content(content: str, page, config, files) -> str:
     generated = site.STATE.pages.get(page.file.src_uri)
     if generated is not None:
         page.toc = get_toc(generated.toc)
-        return generated.html
-    return site.fill_fragments(content)
+        return preview.banner_html() + generated.html  # `make serve` with content errors: the errors on top
+    return preview.banner_html() + site.fill_fragments(content)
 
 
 def on_post_build(config) -> None:

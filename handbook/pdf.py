@@ -88,6 +88,11 @@ class _Print:
         return Figure("/" + fig.file.lstrip("/"), render.plain(fig.alt), caption)  # Typst: "/…" is the project root
 
 
+def _licence(catalog: Catalog) -> str:
+    lic = catalog.meta.licence
+    return render.plain(lic.name) + (f" ({render.plain(lic.spdx)})" if lic.spdx else "")
+
+
 def _unit_ids(units: Iterable[Unit]) -> set[str]:
     return {u.id for u in units} | {e.id for u in units for e in u.exercises}
 
@@ -219,7 +224,7 @@ def handbook_document(catalog: Catalog, edition: str) -> Document:
     return Document(
         name="handbuch.pdf" if edition == "teilnehmende" else "handbuch-trainer.pdf",
         title=render.plain(meta.title), subtitle=render.plain(meta.subtitle), kind_label="Handbuch", edition=edition,
-        author=render.plain(meta.editor), facts=[("Stand", meta.edition_de), ("Herausgeber", render.plain(meta.editor))],
+        author=render.plain(meta.editor), facts=[("Stand", meta.edition_de), ("Herausgeber", render.plain(meta.editor)), ("Lizenz", _licence(catalog))],
         nodes=nodes, all_references=True, keywords=["Kommunales Konfliktmanagement", "Handbuch"])
 
 
@@ -244,7 +249,7 @@ def module_document(catalog: Catalog, module_id: str, edition: str) -> Document:
         name=f"modul-{module.number}.pdf", title=title, subtitle=render.plain(meta.title),
         kind_label=f"Modul {module.number} · Handbuch", edition=edition, author=render.plain(meta.editor),
         facts=[("Dauer", render.format_days(module.days)), ("Stand", meta.edition_de),
-               ("Herausgeber", render.plain(meta.editor))],
+               ("Herausgeber", render.plain(meta.editor)), ("Lizenz", _licence(catalog))],
         nodes=nodes, keywords=["Kommunales Konfliktmanagement", f"Modul {module.number}"])
 
 
@@ -438,10 +443,8 @@ def compile_pdf(catalog: Catalog, doc: Document, out: Path) -> Path:
 
 
 def _write_atomic(out: Path, data: bytes) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, out)
+    from .outdir import write_atomic
+    write_atomic(out, data)  # a temporary file beside ``out`` that never stays behind; OSError → German BuildError
 
 
 def compile_docx(catalog: Catalog, doc: Document, out: Path) -> Path:
@@ -458,8 +461,15 @@ def compile_docx(catalog: Catalog, doc: Document, out: Path) -> Path:
             "date": pandoc_writer.meta_inlines(" · ".join(f"{k}: {v}" for k, v in doc.facts)),
             "toc-title": pandoc_writer.meta_inlines("Inhalt"),
         }
-        _pandoc(catalog, doc, "docx", tmp, outputfile=tmp_out, extra=["--toc", "--toc-depth=2"], meta=cover)
-    os.replace(tmp_out, out)
+        try:
+            _pandoc(catalog, doc, "docx", tmp, outputfile=tmp_out, extra=["--toc", "--toc-depth=2"], meta=cover)
+            os.replace(tmp_out, out)
+        except OSError as exc:
+            from .outdir import os_error_de
+            raise BuildError(os_error_de(exc, out)) from None
+        finally:
+            if tmp_out.exists():
+                tmp_out.unlink()
     return out
 
 

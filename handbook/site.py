@@ -63,10 +63,14 @@ def catalog_for(config) -> Catalog:
         # KOKO_CONTENT_ROOT: serve another content tree with the project's site (`mkdocs serve`, benchmark).
         root = Path(os.environ.get("KOKO_CONTENT_ROOT") or
                     (Path(config.config_file_path).resolve().parent if config.config_file_path else ROOT))
+        from . import preview
         try:
             catalog = load(root)
+            preview.remember(catalog)
         except ContentError as exc:
-            raise PluginError("Die Inhalte enthalten Fehler:\n" + exc.report()) from None
+            catalog = preview.last_good(exc)  # `make serve`: keep the last good content, show the errors
+            if catalog is None:
+                raise PluginError("Die Inhalte enthalten Fehler:\n" + exc.report()) from None
     STATE.config, STATE.catalog = config, catalog
     STATE.fragments = []  # a new build: placeholders are handed out afresh (macros ask first, in on_config)
     # The literature page needs one pandoc run: start it now, so it runs while the other pages are generated.
