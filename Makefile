@@ -6,13 +6,14 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-# Fonts the PDFs fall back to (DejaVu for Greek, Cyrillic, Hebrew, Arabic; Noto Color Emoji for emoji).
-BUILD_APT := fonts-dejavu-core fonts-noto-color-emoji
+# Fonts the PDFs fall back to (DejaVu for Greek, Cyrillic, Hebrew, Arabic; Noto Color Emoji for emoji);
+# ICU headers, pkg-config and a C++ compiler to build PyICU (the anonymisation gate's TR39 confusables).
+BUILD_APT := fonts-dejavu-core fonts-noto-color-emoji libicu-dev pkg-config g++
 TEST_APT := chromium poppler-utils default-jre-headless
 
 .PHONY: build test serve check bench lock build-deps test-deps clean
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt | build-deps
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip==26.3
 	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements.txt

@@ -17,8 +17,10 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="alle Inhalte prüfen; jeder Fehler als Pfad:Zeile:Spalte")
     c.add_argument("--json", action="store_true", help="bei Erfolg die Kennzahlen als JSON ausgeben")
     c.add_argument("--root", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-    a = sub.add_parser("anon", help="Anonymisierungsprüfung der Fallstudien, nach Fall gruppiert")
+    a = sub.add_parser("anon", help="Anonymisierungsprüfung aller veröffentlichten Texte, nach Datei gruppiert")
     a.add_argument("--root", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    a.add_argument("--report", action="store_true",
+                   help="Precision und Recall je Klasse auf dem beschrifteten Korpus tests/data/anonymity_corpus.tsv")
     b = sub.add_parser("build", help="alles bauen: Inhalte prüfen, PDFs, Offline-Fassung, Website nach site/")
     b.add_argument("--root", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     b.add_argument("-o", "--out", type=Path, default=None, metavar="ORDNER", help="Zielordner (Standard: site/ im Projektordner)")
@@ -65,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
             return csp_main(args.site or args.root / "site")
         if args.command == "anon":
             from .anonymity_report import main as anon_main
-            return anon_main(args.root)
+            return anon_main(args.root, report=args.report)
     except UsageError as exc:
         print(f"Fehler: {exc}\nNichts wurde geschrieben.", file=sys.stderr)
         return 2

@@ -178,11 +178,15 @@ def case_yaml(i: int, rng: random.Random, vocab: dict, terms: list[str]) -> tupl
         if rng.random() < 0.5:
             actors[-1] += f"    position: {_q(rng.choice(_POSITIONS))}\n"
     modules = sorted(rng.sample(["m1", "m2", "m3", "m4", "m5"], rng.randint(1, 2)))
+    from .anonymity import MIN_CANDIDATES, rueckschluss
+    typ = rng.choice(vocab["kommunetypen"])
+    # only combinations that fit enough municipalities: the synthetic cases pass the re-identification count
+    region = rng.choice([r for r in _REGIONS if rueckschluss(typ, r).count >= MIN_CANDIDATES] or _REGIONS)
     text = (
         f"id: {cid}\n"
         f"titel: {_q(f'Streit um {rng.choice(_SUBJECTS)} (Beispielfall {i})')}\n"
         f"herkunft: zusammengesetzt\n"
-        f"kommune:\n  typ: {rng.choice(vocab['kommunetypen'])}\n  region: {_q(rng.choice(_REGIONS))}\n"
+        f"kommune:\n  typ: {typ}\n  region: {_q(region)}\n"
         f"zeitraum: \"{rng.randint(2015, 2025)}\"\n"
         f"konstellation: {rng.choice(vocab['konstellationen'])}\n"
         f"themen: [{', '.join(topics)}]\n"
@@ -755,7 +759,83 @@ def _targets_md(runs: list[dict], num) -> str:
     return f"\n## Ziele bei N = {r['n']}\n\n" + "\n".join(lines) + "\n"
 
 
+# --- anonymisation scan: 5 MB of text, new (normalising) scan against the scan before issue 14 -----------
+
+#: The last commit with the scanner before normalisation (issue 14); measured for the comparison.
+OLD_SCANNER_COMMIT = "ece9c08"
+
+
+def _old_scanner():
+    """The scanner as it was before issue 14, loaded from git; None when this is no git checkout."""
+    import types
+    try:
+        src = subprocess.run(["git", "-C", str(ROOT), "show", f"{OLD_SCANNER_COMMIT}:handbook/anonymity.py"],
+                             capture_output=True, text=True, check=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    mod = types.ModuleType("handbook._anonymity_before_issue14")
+    mod.__file__ = str(ROOT / "handbook" / "_anonymity_before_issue14.py")  # DATA_DIR resolves to handbook/data
+    sys.modules[mod.__name__] = mod
+    exec(compile(src, mod.__file__, "exec"), mod.__dict__)
+    return mod
+
+
+def scan_texts(megabytes: float = 5.0) -> list[str]:
+    """Published texts of the shipped content (every field, as the loader scans them), repeated to ``megabytes``."""
+    from .loader import published_texts
+    texts = [t for _, _, t in published_texts(ROOT)]
+    out: list[str] = []
+    size = 0
+    target = int(megabytes * 1_000_000)
+    while size < target:
+        for t in texts:
+            out.append(t)
+            size += len(t.encode("utf-8"))
+            if size >= target:
+                break
+    return out
+
+
+def scan_bench(runs: int = RUNS, megabytes: float = 5.0) -> dict:
+    """Median seconds to scan ``megabytes`` of published text, new scan and old scan (warm: patterns compiled)."""
+    from . import anonymity
+    texts = scan_texts(megabytes)
+    result: dict = {"megabytes": megabytes, "texts": len(texts)}
+    old = _old_scanner()
+    variants = (("neu_s", anonymity.scan), ("ohne_normalisierung_s", lambda t: anonymity.scan(t, normalised=False)),
+                ("alt_s", old.scan if old else None))
+    for label, fn in variants:
+        if fn is None:
+            result[label] = None
+            continue
+        for t in texts[:2000]:  # compile the patterns and fill the caches
+            fn(t)
+        times = []
+        for _ in range(max(1, runs)):
+            # CPU time of this process, the least disturbed run: the machine is shared, wall time is noise
+            t0 = time.process_time()
+            for t in texts:
+                fn(t)
+            times.append(time.process_time() - t0)
+        result[label] = round(min(times), 3)
+    result["faktor_normalisierung"] = round(result["neu_s"] / result["ohne_normalisierung_s"], 2)
+    if result.get("alt_s"):
+        result["faktor_gegen_alt"] = round(result["neu_s"] / result["alt_s"], 2)
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
+    if argv and argv[0] == "--scan":
+        res = scan_bench(runs=int(argv[1]) if len(argv) > 1 else RUNS)
+        _say(f"Anonymisierungsprüfung, {res['megabytes']} MB in {res['texts']} Texten (CPU-Zeit, bester von "
+             f"{max(1, int(argv[1]) if len(argv) > 1 else RUNS)} Läufen): neu {res['neu_s']} s, dieselben Regeln ohne "
+             f"Normalisierung {res['ohne_normalisierung_s']} s (Faktor {res['faktor_normalisierung']}), Prüfung vor Issue 14 "
+             f"{res['alt_s'] if res['alt_s'] is not None else '– (kein Git-Checkout)'} s"
+             + (f" (Faktor {res['faktor_gegen_alt']})" if "faktor_gegen_alt" in res else ""))
+        out = ROOT / "bench" / "scan.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(res, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        return 0
     from .cli import Parser
     p = Parser(prog="python -m handbook bench", description="Benchmark der Builds bei wachsendem Handbuch.")
     p.add_argument("--sizes", default=",".join(map(str, SIZES)), help="Anzahlen der Fallstudien, z. B. 20,200,1000")

@@ -40,9 +40,6 @@ FOLDERS = {"modules": "modul", "case_studies": "fallstudie", "course_packs": "ku
 OPTIONAL_FOLDERS = {"course_packs", "materialien"}
 MODULE_COUNT = 5
 
-# Fields of a case study that are published as text, and so are checked for identifying details.
-_CASE_TEXT_FIELDS = ("titel", "ausgangslage", "verlauf", "intervention", "ergebnis")
-
 
 class _Context:
     """Problems and documents of one load."""
@@ -280,17 +277,30 @@ def load(root: Path | str = ".", *, check_anonymity: bool = True) -> Catalog:
     packs_ = [_pack(ctx, doc, {u.id: u.minutes for m in modules for u in m.units}, unit_ids, released, withheld)
               for doc in folder_docs["course_packs"]]
 
+    review_notes: list[str] = []
     if check_anonymity:
         found = scanner.results() if scanner is not None else {}
         for doc, case in zip(folder_docs["case_studies"], cases):
             if case.released:
                 _check_anonymity(ctx, doc, case, found.get(doc.path))
+        allowed = _allow_list(docs["handbuch.yml"])
+        _Allowed.used = set()  # per load: which allow-list entries covered a finding
+        published = [d for d in [docs["handbuch.yml"], docs["glossar.yml"], docs["literatur.yml"], docs["vokabular.yml"]]
+                     if d is not None]
+        published += folder_docs["modules"]
+        published += [d for d in folder_docs["course_packs"] if d.data.get("veroeffentlichen") is True]
+        for doc in published:
+            _check_published(ctx, doc, allowed)
+        _check_pages(ctx, root, allowed)
+        _check_figure_files(ctx, root, folder_docs["modules"])
+        review_notes += _stale_allowed(docs["handbuch.yml"], allowed)
+        review_notes += _review_warnings(root, [(d, c) for d, c in zip(folder_docs["case_studies"], cases) if c.released])
 
     if ctx.problems:
         raise ContentError(ctx.problems)
     assert meta is not None and vocab is not None  # guaranteed when no problem was found
     notes = [f"{c.source.path}: nicht freigegeben (anonymisierung.freigegeben: false) – wird nirgends veröffentlicht"
-             for c in cases if not c.released]
+             for c in cases if not c.released] + review_notes
     return Catalog(root=root, meta=meta, vocabulary=vocab, modules=sorted(modules, key=lambda m: m.number),
                    cases=sorted((c for c in cases if c.released), key=lambda c: c.id),
                    withheld=[c for c in cases if not c.released], glossary=glossary, references=references,
@@ -669,20 +679,267 @@ def _check_glyphs(ctx: _Context, doc: Document) -> None:
                 start = text.find(ch, start + 1)
 
 
+#: Case-study fields that are not published prose (checked elsewhere or vocabulary ids).
+_CASE_NOT_TEXT = {("id",), ("herkunft",), ("kommune", "typ"), ("zeitraum",), ("konstellation",), ("themen",),
+                  ("module",), ("anonymisierung", "geprueft_am"), ("anonymisierung", "ausnahmen")}
+
+
 def _anonymity_texts(d: dict) -> list[tuple[tuple, str]]:
-    """The published text fields of a case study: (path, text)."""
-    paths = [(f,) for f in _CASE_TEXT_FIELDS] + [("kommune", "region")]
-    paths += [("akteure", i, k) for i, a in enumerate(d["akteure"]) for k in ("rolle", "interessen", "position") if k in a]
-    paths += [("lernerfahrungen", i) for i in range(len(d["lernerfahrungen"]))]
-    paths += [("reflexionsfragen", i) for i in range(len(d["reflexionsfragen"]))]
-    paths += [("anonymisierung", "verfahren"), ("anonymisierung", "geprueft_von")]  # published under every case
-    texts = []
-    for path in paths:
-        text = d
-        for part in path:
-            text = text[part]
-        texts.append((path, text))
-    return texts
+    """Every published text field of a case study: (path, text) – the story, actors, review record, all of it."""
+    return [(path, text) for path, text in _text_paths(d)
+            if not any(path[:len(skip)] == skip for skip in _CASE_NOT_TEXT)]
+
+
+#: Keys whose values are ids, file names, dates or bibliographic facts, not prose (any level).
+_NOT_PROSE_KEYS = {"id", "datei", "literatur", "glossar", "siehe", "sozialform", "stand", "kennung", "url",
+                   "datum", "beginn", "ende", "ausgabe", "formate", "fallstudien", "einheit", "type", "language",
+                   "issued", "author", "editor", "publisher", "publisher-place", "edition", "DOI", "ISBN", "URL",
+                   "anonymisierung_erlaubt", "veroeffentlichen"}
+
+
+def _published_texts(doc: Document) -> list[tuple[tuple, str]]:
+    """The published prose of a module, the glossary, literature, handbuch.yml or a published pack."""
+    return [(path, text) for path, text in _text_paths(doc.data)
+            if not any(isinstance(k, str) and k in _NOT_PROSE_KEYS for k in path)]
+
+
+def published_texts(root: Path | str) -> list[tuple[str, tuple, str]]:
+    """(file, path, text) of every published text in a tree, parsed without validation (for the benchmark)."""
+    root = Path(root)
+    out = []
+    for rel in content_files(root):
+        doc = parse_file(root / rel, rel)
+        if doc.problems or not isinstance(doc.data, dict):
+            continue
+        if rel.startswith("case_studies/"):
+            texts = _anonymity_texts(doc.data)
+        elif rel.startswith("course_packs/") and doc.data.get("veroeffentlichen") is not True:
+            continue
+        else:
+            texts = _published_texts(doc)
+        out += [(rel, path, text) for path, text in texts]
+    for rel, text in _pages(root):
+        out.append((rel, (), text))
+    return out
+
+
+def _locate(doc: Document, path: tuple, start: int, end: int) -> tuple[int, int]:
+    """Line and column of a finding; a span over a line break is located by its first line."""
+    value = doc.data
+    for part in path:
+        value = value[part]
+    first = value[start:end].split("\n", 1)[0] or value[start:start + 1]
+    return doc.locate(path, start, max(1, len(first)))
+
+
+def _allow_list(doc: Document | None) -> list[tuple[str, int, int]]:
+    """handbuch.yml's reviewed allow-list: (text, line, column) of each entry."""
+    if doc is None:
+        return []
+    out = []
+    for i, item in enumerate(doc.data.get("anonymisierung_erlaubt", [])):
+        line, col = doc.where(("anonymisierung_erlaubt", i, "text"))
+        out.append((item["text"], line, col))
+    return out
+
+
+class _Allowed:
+    """Which allow-list entries were used in this load (for the stale-entry warning)."""
+    used: set[str] = set()
+
+
+def _covered(text: str, f, entries: list[str]) -> str | None:
+    """The entry whose own occurrence in ``text`` contains the finding, if any."""
+    for entry in entries:  # case-insensitive on the text itself: casefold() would shift offsets after 'ß'
+        for m in re.finditer(r"\s+".join(re.escape(w) for w in entry.split()), text, re.IGNORECASE):
+            if m.start() <= f.start and f.end <= m.end():
+                return entry
+    return None
+
+
+def _check_published(ctx: _Context, doc: Document, allowed: list[tuple[str, int, int]]) -> None:
+    """Scan the published prose of a non-case file; the handbook's allow-list covers deliberate names."""
+    from . import anonymity
+    entries = [a for a, _, _ in allowed]
+    for path, text in _published_texts(doc):
+        for f in anonymity.scan(text):
+            hit = _covered(text, f, entries) if f.rule != "zeichen" else None
+            if hit is not None:
+                _Allowed.used.add(hit)
+                continue
+            line, col = _locate(doc, path, f.start, f.end)
+            ctx.problems.append(Problem(doc.path, line, col, f"Anonymisierung: {f.message} – Vorschlag: {f.suggestion}"
+                                        " (oder als geprüfte Ausnahme in handbuch.yml unter anonymisierung_erlaubt eintragen)",
+                                        f"anon.{f.rule}"))
+
+
+#: Hand-written pages in docs/ that are published; generated pages (benchmark) are left out.
+_GENERATED_PAGES = {"docs/benchmark.md"}
+_EXAMPLE_START = re.compile(r"<!--\s*anon:\s*beispiel\s*-->")
+_EXAMPLE_END = re.compile(r"<!--\s*anon:\s*ende\s*-->")
+
+
+def _pages(root: Path) -> list[tuple[str, str]]:
+    docs = root / "docs"
+    if not docs.is_dir():
+        return []
+    out = []
+    for p in sorted(docs.rglob("*.md")):
+        rel = p.relative_to(root).as_posix()
+        if rel in _GENERATED_PAGES:
+            continue
+        text = decode(rel, p.read_bytes())[0]
+        if text is not None:
+            out.append((rel, text))
+    return out
+
+
+def _check_pages(ctx: _Context, root: Path, allowed: list[tuple[str, int, int]]) -> None:
+    """Scan the hand-written pages in docs/, except marked example blocks in docs/mitmachen/."""
+    from . import anonymity
+    entries = [a for a, _, _ in allowed]
+    for rel, text in _pages(root):
+        blank: list[tuple[int, int]] = []
+        pos = 0
+        while (m := _EXAMPLE_START.search(text, pos)) is not None:
+            e = _EXAMPLE_END.search(text, m.end())
+            line = text.count("\n", 0, m.start()) + 1
+            if not rel.startswith("docs/mitmachen/"):
+                ctx.problems.append(Problem(rel, line, 1, "Anonymisierung: Beispielblöcke (<!-- anon: beispiel -->) gibt es nur "
+                                            "in docs/mitmachen/ – der Text wird trotzdem geprüft", "anon.beispiel"))
+                break
+            if e is None:
+                ctx.problems.append(Problem(rel, line, 1, "Anonymisierung: Beispielblock ohne Ende – '<!-- anon: ende -->' fehlt",
+                                            "anon.beispiel"))
+                break
+            blank.append((m.start(), e.end()))
+            pos = e.end()
+        for f in anonymity.scan(text):
+            if any(a <= f.start and f.end <= b for a, b in blank):
+                continue
+            hit = _covered(text, f, entries) if f.rule != "zeichen" else None
+            if hit is not None:
+                _Allowed.used.add(hit)
+                continue
+            line = text.count("\n", 0, f.start) + 1
+            col = f.start - (text.rfind("\n", 0, f.start) + 1) + 1
+            ctx.problems.append(Problem(rel, line, col, f"Anonymisierung: {f.message} – Vorschlag: {f.suggestion}",
+                                        f"anon.{f.rule}"))
+
+
+#: EXIF tags that identify a person or a place.
+_EXIF_TAGS = {34853: "GPS-Position", 315: "Urheber:in (Artist)", 33432: "Copyright", 42032: "Besitzer:in der Kamera",
+              42033: "Seriennummer der Kamera", 40093: "Autor:in (XPAuthor)", 270: "Bildbeschreibung", 37510: "Benutzerkommentar"}
+_XMP_FIELDS = (b"dc:creator", b"exif:GPS", b"photoshop:City", b"Iptc4xmpCore:Location", b"photoshop:Credit",
+               b"xmpRights:Owner", b"aux:SerialNumber", b"photoshop:AuthorsPosition", b"Iptc4xmpCore:CreatorContactInfo")
+
+
+def _image_metadata(path: Path) -> list[str]:
+    """What the embedded metadata of an image file tells about people and places (German labels)."""
+    raw = path.read_bytes()
+    found: list[str] = []
+    if path.suffix.lower() != ".svg":
+        try:
+            from PIL import Image
+            with Image.open(path) as img:
+                exif = img.getexif()
+                for tag, label in _EXIF_TAGS.items():
+                    if tag in exif and (tag != 34853 or exif.get_ifd(34853)):
+                        found.append(label)
+                for key in ("Author", "Artist", "Copyright", "Description", "Comment", "Location"):
+                    if key in getattr(img, "info", {}) or key.lower() in getattr(img, "info", {}):
+                        found.append(f"Textfeld '{key}'")
+        except Exception:  # noqa: BLE001 - not an image Pillow reads: fall back to the XMP search
+            pass
+    for field in _XMP_FIELDS:
+        if field in raw:
+            found.append(f"XMP {field.decode()}")
+    return sorted(set(found))
+
+
+def _check_figure_files(ctx: _Context, root: Path, docs: list[Document]) -> None:
+    for doc in docs:
+        for i, unit in enumerate(doc.data.get("einheiten", [])):
+            for j, fig in enumerate(unit.get("abbildungen", [])):
+                target = (root / fig["datei"]).resolve()
+                if not target.is_file() or not target.is_relative_to(root):
+                    continue  # reported by the module check
+                meta = _image_metadata(target)
+                if meta:
+                    ctx.add(doc, ("einheiten", i, "abbildungen", j, "datei"),
+                            f"Anonymisierung: Bilddatei '{fig['datei']}' enthält Metadaten ({', '.join(meta)}) – vor dem "
+                            "Veröffentlichen entfernen, z. B. mit 'exiftool -all= DATEI' oder 'mogrify -strip DATEI'",
+                            code="anon.metadaten")
+
+
+def _stale_allowed(doc: Document | None, allowed: list[tuple[str, int, int]]) -> list[str]:
+    return [f"handbuch.yml:{line}:{col}: anonymisierung_erlaubt: '{text}' trifft keinen veröffentlichten Text mehr – "
+            "bitte entfernen" for text, line, col in allowed if text not in _Allowed.used]
+
+
+#: At least this many cases with one review date and the same review text look like a bulk sign-off.
+REVIEW_BULK = 5
+
+
+def _review_warnings(root: Path, cases: list) -> list[str]:
+    """Warnings (not errors) about the review records: bulk sign-offs, files changed after their review."""
+    notes: list[str] = []
+    groups: dict[tuple, list[str]] = {}
+    for doc, case in cases:
+        an = doc.data["anonymisierung"]
+        key = (an["geprueft_am"], an["geprueft_von"], repr(an.get("pruefung")))
+        groups.setdefault(key, []).append(doc.path)
+    for (day, who, _), paths in groups.items():
+        if len(paths) >= REVIEW_BULK:
+            notes.append(f"{len(paths)} Fallstudien tragen dasselbe Prüfdatum {day} und denselben Prüfvermerk "
+                         f"('{who}', gleiche Angaben unter pruefung) – war das eine Prüfung je Fall? Halten Sie unter "
+                         f"anonymisierung.pruefung fest, was bei jedem Fall geprüft wurde (z. B. {paths[0]})")
+    changed = _git_last_change(root, [doc.path for doc, _ in cases])
+    if changed is None:
+        notes.append("Prüfdatum gegen Änderungen: kein Git-Checkout – ob eine Fallstudie nach ihrer Prüfung geändert "
+                     "wurde, lässt sich hier nicht feststellen")
+        return notes
+    for doc, case in cases:
+        last = changed.get(doc.path)
+        reviewed = doc.data["anonymisierung"]["geprueft_am"]
+        if last is not None and last > reviewed:
+            line, col = doc.where(("anonymisierung", "geprueft_am"))
+            notes.append(f"{doc.path}:{line}:{col}: die Datei wurde am {last} geändert, nach der Prüfung am {reviewed} – "
+                         "bitte erneut prüfen lassen (das Datum erst nach der Prüfung ändern)")
+    return notes
+
+
+def _git_last_change(root: Path, paths: list[str]) -> dict[str, str] | None:
+    """{path: date of the last change}: the last commit touching it, or today if it has uncommitted changes.
+
+    None when the tree is not a git checkout (or git is missing)."""
+    import subprocess
+    try:
+        top = subprocess.run(["git", "-C", str(root), "rev-parse", "--show-prefix"], capture_output=True, text=True,
+                             timeout=20)
+        if top.returncode != 0:
+            return None
+        prefix = top.stdout.strip()
+        log = subprocess.run(["git", "-C", str(root), "log", "--format=@%cs", "--name-only", "--", "case_studies"],
+                             capture_output=True, text=True, timeout=60)
+        status = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--", "case_studies"],
+                                capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    wanted = {prefix + p: p for p in paths}
+    out: dict[str, str] = {}
+    day = ""
+    for line in log.stdout.splitlines():
+        if line.startswith("@"):
+            day = line[1:]
+        elif line in wanted and wanted[line] not in out:
+            out[wanted[line]] = day
+    today = dt.date.today().isoformat()
+    for line in status.stdout.splitlines():
+        name = line[3:].strip()
+        if name in wanted:
+            out[wanted[name]] = today
+    return out
 
 
 def _check_anonymity(ctx: _Context, doc: Document, case: CaseStudy, found: list | None = None) -> None:
@@ -690,22 +947,33 @@ def _check_anonymity(ctx: _Context, doc: Document, case: CaseStudy, found: list 
     texts = _anonymity_texts(doc.data)
     if found is None or len(found) != len(texts):
         from . import anonymity  # imported here: its place lists load only when a case is checked
-        found = [anonymity.scan(text) for _, text in texts]
+        found = [anonymity.scan(text, year=True) for _, text in texts]
     exceptions = case.anonymisation.exceptions
     used = [False] * len(exceptions)
     for (path, text), findings in zip(texts, found):
-        folded = text.casefold()
         # An exception covers a finding only where its own text stands around that finding.
         spans = [(i, m.start(), m.end()) for i, x in enumerate(exceptions)
-                 for m in re.finditer(re.escape(x.text.casefold()), folded)] if findings else []
+                 for m in re.finditer(r"\s+".join(re.escape(w) for w in x.text.split()), text, re.IGNORECASE)] if findings else []
         for f in findings:
             hit = next((i for i, a, b in spans if a <= f.start and f.end <= b), None)
             if hit is not None:
                 used[hit] = True
                 continue
-            line, col = doc.locate(path, f.start, f.end - f.start)
+            line, col = _locate(doc, path, f.start, f.end)
             ctx.problems.append(Problem(doc.path, line, col, f"Anonymisierung: {f.message} – Vorschlag: {f.suggestion}",
                                         f"anon.{f.rule}"))
+    # Re-identification by combination: type + size band + region must fit enough municipalities.
+    from . import anonymity
+    typ, region = doc.data["kommune"]["typ"], doc.data["kommune"]["region"]
+    res = anonymity.rueckschluss(typ, region)
+    if res.count < anonymity.MIN_CANDIDATES:
+        hit = next((i for i, x in enumerate(exceptions) if x.text.casefold() == typ.casefold()), None)
+        if hit is not None:
+            used[hit] = True
+        else:
+            ctx.add(doc, ("kommune", "typ"), f"Anonymisierung: Rückschluss-Prüfung: {res.message} – weniger als "
+                                             f"{anonymity.MIN_CANDIDATES} – Vorschlag: gröberer Typ ({anonymity.COARSER.get(typ, 'kreis')}) "
+                                             "oder eine weiter gefasste Region", code="anon.kombination")
     for i, ok in enumerate(used):
         if not ok:
             ctx.add(doc, ("anonymisierung", "ausnahmen", i, "text"),
@@ -818,7 +1086,7 @@ def _scan_worker() -> None:
     results = {}
     while (batch := inbox.get()) is not None:
         for key, texts in batch:
-            results[key] = [anonymity.scan(text) for _, text in texts]
+            results[key] = [anonymity.scan(text, year=True) for _, text in texts]
     sys.stdout.buffer.write(pickle.dumps(results))
     sys.stdout.buffer.flush()
 

@@ -40,8 +40,8 @@ CLEAN = [s for r, s in ROWS if not r]
 
 
 def test_corpus_size_and_labels() -> None:
-    assert len(ROWS) >= 170
-    assert len(CLEAN) >= 70
+    assert len(ROWS) >= 400
+    assert len(CLEAN) >= len(LEAKS)  # at least as many innocent look-alikes as leaks (issue 14)
     per_rule = Counter(rule for rules, _ in LEAKS for rule in rules)
     for rule in RULES:
         assert per_rule[rule] >= 8, f"zu wenige Beispiele für {rule}: {per_rule[rule]}"

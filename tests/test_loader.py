@@ -58,7 +58,7 @@ MUTATIONS = [
                  id="malformed-yaml"),
     pytest.param(CASE, "  typ: grossstadt", "\ttyp: grossstadt",
                  "case_studies/f-muell.yml:6:1: Tabulator zur Einrückung – YAML erlaubt nur Leerzeichen", id="tab-indentation"),
-    pytest.param(CASE, "kommune:\n  typ: grossstadt\n  region: ländlich geprägt", "kommune:\n  - grossstadt",
+    pytest.param(CASE, "kommune:\n  typ: grossstadt\n  region: Ballungsraum", "kommune:\n  - grossstadt",
                  "case_studies/f-muell.yml:6:3: kommune: erwartet ein Objekt (Schlüssel: Wert), gefunden eine Liste",
                  id="list-instead-of-mapping"),
     pytest.param(CASE, 'zeitraum: "2022"', 'zeitraum: "14.03.2022"',
