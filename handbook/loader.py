@@ -271,7 +271,7 @@ def load(root: Path | str = ".", *, check_anonymity: bool = True) -> Catalog:
                 + ([glossary_docs] if glossary_docs else [])):
         _check_links(ctx, doc, linkable, withheld)
     for doc in [d for d in docs.values() if d is not None] + folder_docs["modules"] + folder_docs["case_studies"] \
-            + folder_docs["course_packs"]:
+            + folder_docs["course_packs"] + folder_docs["materialien"]:
         _check_glyphs(ctx, doc)
 
     packs_ = [_pack(ctx, doc, {u.id: u.minutes for m in modules for u in m.units}, unit_ids, released, withheld)
@@ -287,7 +287,7 @@ def load(root: Path | str = ".", *, check_anonymity: bool = True) -> Catalog:
         _Allowed.used = set()  # per load: which allow-list entries covered a finding
         published = [d for d in [docs["handbuch.yml"], docs["glossar.yml"], docs["literatur.yml"], docs["vokabular.yml"]]
                      if d is not None]
-        published += folder_docs["modules"]
+        published += folder_docs["modules"] + folder_docs["materialien"]  # materials are published like units
         published += [d for d in folder_docs["course_packs"] if d.data.get("veroeffentlichen") is True]
         for doc in published:
             _check_published(ctx, doc, allowed)
@@ -861,6 +861,8 @@ def _check_figure_files(ctx: _Context, root: Path, docs: list[Document]) -> None
     for doc in docs:
         for i, unit in enumerate(doc.data.get("einheiten", [])):
             for j, fig in enumerate(unit.get("abbildungen", [])):
+                if "datei" not in fig:
+                    continue  # a diagram the project draws (diagramm): no file, no metadata
                 target = (root / fig["datei"]).resolve()
                 if not target.is_file() or not target.is_relative_to(root):
                     continue  # reported by the module check

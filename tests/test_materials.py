@@ -545,3 +545,10 @@ def test_material_text_is_data_on_the_site_and_in_print(tree, tmp_path):
     text = " ".join(_pdf_pages(out))
     flat_hostile = " ".join(HOSTILE.replace("\\\\", "\\").split())
     assert text.count(flat_hostile) >= 3  # situation on both cards, the task, and the confidential part
+
+
+def test_material_texts_pass_the_anonymisation_gate_and_the_glyph_check(tree):
+    add(tree, "rollen-test", ROLE_CARDS.replace("Die gemeinsame Lage.", "Die Lage an der einzigen Grundschule im Ort."))
+    use(tree)
+    found = problems(tree)
+    assert len(found) == 1 and found[0].startswith("materialien/rollen-test.yml:9:") and "Anonymisierung:" in found[0]
