@@ -49,10 +49,10 @@ test: $(STAMP) node_modules/.installed test-deps
 	$(PY) -m pytest
 
 # The preview: quiet and German (handbook/preview.py); a content error keeps the last good site and shows the error.
-serve: $(STAMP)
+serve: $(STAMP) node_modules/.installed
 	KOKO_SERVE=1 NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs serve --livereload
 
-bench: $(STAMP)
+bench: $(STAMP) node_modules/.installed
 	$(PY) -m handbook bench
 
 # Regenerate the pinned, hashed requirements from requirements.in.

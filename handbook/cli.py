@@ -127,42 +127,38 @@ def build_pdf_main(argv: list[str] | None = None) -> int:
     p.add_argument("--edition", choices=["teilnehmende", "trainer"], default=None,
                    help="Ausgabe: teilnehmende (Standard, ohne Lösungs- und Trainerhinweise) oder trainer (alles); "
                         "beim Kurspaket gilt sonst die Angabe im Paket")
-    p.add_argument("--format", choices=["pdf", "docx"], default="pdf", help="Dateiformat (docx nur für Kurspakete)")
-    p.add_argument("-o", "--out", type=Path, metavar="DATEI", help="Zieldatei (Standard: handbuch.pdf, "
-                   "handbuch-trainer.pdf oder kurspaket-<id>.<format> im aktuellen Ordner)")
+    p.add_argument("--format", choices=["pdf", "docx"], default=None,
+                   help="Dateiformat (docx nur für Kurspakete; beim Kurspaket gilt sonst 'formate' im Paket)")
+    p.add_argument("-o", "--out", type=Path, metavar="ZIEL", help="Zieldatei (Standard: handbuch.pdf oder "
+                   "handbuch-trainer.pdf); beim Kurspaket der Zielordner (Standard: aktueller Ordner)")
+    p.add_argument("--teilnehmende", type=Path, metavar="CSV", help="nur mit --pack: Liste der Teilnehmenden (CSV, "
+                   "ein Name je Zeile) für Teilnahmeliste und Bescheinigungen; wird nur gelesen, nie veröffentlicht")
     args = p.parse_args(argv)
     if not args.root.is_dir():
         p.error(f"Projektordner '{args.root}' gibt es nicht (--root)")
     say = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
     try:
         root = args.root.resolve()
-        if not args.pack and args.format != "pdf":
+        if not args.pack and args.format not in (None, "pdf"):
             p.error("--format docx gibt es nur für Kurspakete (--pack DATEI)")
+        if not args.pack and args.teilnehmende:
+            p.error("--teilnehmende gibt es nur für Kurspakete (--pack DATEI)")
         if args.out is not None:  # the output is checked before anything is read or written
-            if args.pack and (args.out.is_dir() or str(args.out).endswith("/")):
+            if args.pack:  # a pack writes a folder of files (both editions, formats, attendance list, certificates)
                 outdir.check_print_folder(root, args.out)
             else:
-                outdir.check_print_target(root, args.out, args.format)
+                outdir.check_print_target(root, args.out, args.format or "pdf")
         catalog = load(root)
         if args.pack:
-            pack = next((k for k in catalog.packs if (catalog.root / k.source.path).resolve() == args.pack.resolve()), None)
-            if pack is None:
-                from .loader import load_pack
-                pack = load_pack(catalog, args.pack)
-            if args.edition:
-                pack.edition = args.edition
-            name = f"kurspaket-{pack.id}.{args.format}"
-            if args.out is not None and (args.out.is_dir() or str(args.out).endswith("/")):
-                out = outdir.check_print_folder(root, args.out) / name
-                out.parent.mkdir(parents=True, exist_ok=True)
-            else:
-                out = args.out or Path(name)
-            out = outdir.check_print_target(root, out, args.format)
-            pdf.timed(say, out, lambda: pdf.build_pack(catalog, pack, args.format, out))
+            return _build_pack(catalog, args)
         else:
+            if args.teilnehmende:
+                p.error("--teilnehmende gibt es nur für Kurspakete (--pack DATEI)")
+            if args.format not in (None, "pdf"):
+                p.error("--format docx gibt es nur für Kurspakete (--pack DATEI)")
             edition = args.edition or "teilnehmende"
             out = args.out or Path("handbuch.pdf" if edition == "teilnehmende" else "handbuch-trainer.pdf")
-            out = outdir.check_print_target(root, out, args.format)
+            out = outdir.check_print_target(root, out, args.format or "pdf")
             pdf.timed(say, out, lambda: pdf.build_handbook(catalog, edition, out))
     except UsageError as exc:
         print(f"Fehler: {exc}\nNichts wurde geschrieben.", file=sys.stderr)
@@ -173,3 +169,46 @@ def build_pdf_main(argv: list[str] | None = None) -> int:
         return report(BuildError(outdir.os_error_de(exc)))
     print(f"Geschrieben: {out}")
     return 0
+
+
+def _build_pack(catalog, args) -> int:
+    """The pack branch of ``build_pdf.py``: every edition and format the pack asks for (unless an option says
+    otherwise), attendance list and certificates, into the folder ``-o``; each file written is printed."""
+    import dataclasses
+
+    from . import certificates
+    pack = next((k for k in catalog.packs if (catalog.root / k.source.path).resolve() == args.pack.resolve()), None)
+    if pack is None:
+        from .loader import load_pack
+        pack = load_pack(catalog, args.pack)
+    names = None
+    if args.teilnehmende:
+        certificates.refuse_published_place(catalog.root, args.teilnehmende)
+        names = certificates.read_participants(args.teilnehmende)
+    for warning in pack.warnings:
+        print(f"Warnung: {warning}", file=sys.stderr)
+    editions = [args.edition] if args.edition else pack.editions
+    formats = [args.format] if args.format else pack.formats
+    outdir = args.out or Path(".")
+    if outdir.exists() and not outdir.is_dir():
+        raise BuildError(f"{outdir}: für ein Kurspaket ist -o ein Ordner, in den alle Dateien des Pakets kommen")
+    outdir.mkdir(parents=True, exist_ok=True)
+    jobs = [(outdir / pack.file_name(e, f), lambda o, e=e, f=f: pdf.build_pack(catalog, dataclasses.replace(pack, edition=e), f, o))
+            for e in editions for f in formats]
+    attendance, certificate = certificates.file_names(pack)
+    jobs.append((outdir / attendance, lambda o: certificates.build_attendance(catalog, pack, o, names)))
+    jobs.append((outdir / certificate, lambda o: certificates.build_certificates(catalog, pack, o, names)))
+    for out, make in jobs:
+        written = make(out)
+        print(written_line(written), flush=True)
+    return 0
+
+
+def written_line(path: Path) -> str:
+    """``geschrieben: out/kurspaket-x.pdf (12 Seiten, 84 KB)``."""
+    size = path.stat().st_size
+    shown = f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
+    if path.suffix == ".pdf":
+        n = pdf.page_count(path)
+        return f"geschrieben: {path} ({n} Seite{'n' if n != 1 else ''}, {shown})"
+    return f"geschrieben: {path} ({shown})"

@@ -16,7 +16,7 @@ from . import text as T
 from .errors import ContentError, Problem
 from .model import (MATERIAL_KINDS, Actor, Anonymisation, Block, Catalog, CaseStudy, CoursePack, Day, Exception_, Exercise,
                     Figure, GlossaryTerm, Licence, Material, Meta, Module, Named, Question, Reference, Role, Source,
-                    Stage, Task, Unit, Vocabulary)
+                    Stage, Task, Unit, Vocabulary, hhmm)
 from .parse import Document, FileProblem, decode, parse_file, read_regular
 from .schema import describe, field_name, suggest, validate
 
@@ -274,8 +274,9 @@ def load(root: Path | str = ".", *, check_anonymity: bool = True) -> Catalog:
             + folder_docs["course_packs"] + folder_docs["materialien"]:
         _check_glyphs(ctx, doc)
 
-    packs_ = [_pack(ctx, doc, {u.id: u.minutes for m in modules for u in m.units}, unit_ids, released, withheld)
-              for doc in folder_docs["course_packs"]]
+    case_titles = {c.id: c.title for c in cases if c.released}
+    packs_ = [_pack(ctx, doc, {u.id: u.minutes for m in modules for u in m.units}, unit_ids, released, withheld,
+                    case_titles) for doc in folder_docs["course_packs"]]
 
     review_notes: list[str] = []
     if check_anonymity:
@@ -300,7 +301,7 @@ def load(root: Path | str = ".", *, check_anonymity: bool = True) -> Catalog:
         raise ContentError(ctx.problems)
     assert meta is not None and vocab is not None  # guaranteed when no problem was found
     notes = [f"{c.source.path}: nicht freigegeben (anonymisierung.freigegeben: false) – wird nirgends veröffentlicht"
-             for c in cases if not c.released] + review_notes
+             for c in cases if not c.released] + review_notes + [w for p in packs_ for w in p.warnings]
     return Catalog(root=root, meta=meta, vocabulary=vocab, modules=sorted(modules, key=lambda m: m.number),
                    cases=sorted((c for c in cases if c.released), key=lambda c: c.id),
                    withheld=[c for c in cases if not c.released], glossary=glossary, references=references,
@@ -1096,11 +1097,21 @@ def _scan_worker() -> None:
 # --- course packs -----------------------------------------------------------------------------------------
 
 def _pack(ctx: _Context, doc: Document, unit_minutes: dict[str, int], unit_ids: set[str], released: set[str],
-          withheld: set[str]) -> CoursePack:
+          withheld: set[str], case_titles: dict[str, str] | None = None) -> CoursePack:
     d = doc.data
+    case_titles = case_titles or {}
+    warnings: list[str] = []
+
+    def warn(path: tuple, message: str) -> None:
+        warnings.append(f"{doc.problem(path, message)}")
+
     stem = Path(doc.path).stem
     if d["id"] != stem:
         ctx.add(doc, ("id",), f"id: erwartet '{stem}' wie der Dateiname, gefunden '{d['id']}'", code="ref.pack_id")
+    if "ausgabe" in d and "ausgaben" in d:
+        ctx.add(doc, ("ausgaben",), "ausgaben: steht zusammen mit ausgabe – für eine Ausgabe 'ausgabe: …', für mehrere "
+                                    "'ausgaben: [teilnehmende, trainer]', nicht beides", key=True, code="pack.edition")
+    editions = list(d["ausgaben"]) if "ausgaben" in d else [d.get("ausgabe", "teilnehmende")]
     event = d.get("veranstaltung", {})
     day_end = None
     if "ende" in event:
@@ -1109,46 +1120,158 @@ def _pack(ctx: _Context, doc: Document, unit_minutes: dict[str, int], unit_ids: 
             ctx.add(doc, ("veranstaltung", "ende"), f"veranstaltung.ende: erwartet eine Uhrzeit im Format HH:MM, "
                                                      f"gefunden {describe(event['ende'])}", code="pack.time")
     days = []
+    block_cases: list[str] = []
+    unit_blocks: dict[str, list[tuple[tuple, Block]]] = {}
+    broken_units: set[str] = set()  # a part was reported already: no second message about the whole split
+    previous: tuple[int, dt.date] | None = None
+    seen_dates: dict[dt.date, int] = {}
     for i, day in enumerate(d["tage"]):
+        try:
+            date = dt.date.fromisoformat(str(day["datum"]))
+        except ValueError:
+            ctx.add(doc, ("tage", i, "datum"), f"tage[{i + 1}].datum: erwartet ein Datum im Format JJJJ-MM-TT, das es "
+                                                f"gibt, gefunden {describe(day['datum'])}", code="pack.date")
+            date = dt.date.min
+        if date in seen_dates:
+            ctx.add(doc, ("tage", i, "datum"), f"tage[{i + 1}].datum: {date.isoformat()} steht schon bei "
+                                                f"tage[{seen_dates[date] + 1}] – jeder Schulungstag nur einmal",
+                    code="pack.date")
+        elif previous is not None and date < previous[1]:
+            ctx.add(doc, ("tage", i, "datum"), f"tage[{i + 1}].datum: {date.isoformat()} liegt vor tage[{previous[0] + 1}] "
+                                                f"({previous[1].isoformat()}) – die Tage in zeitlicher Reihenfolge angeben",
+                    code="pack.date")
+        seen_dates.setdefault(date, i)
+        if previous is None or date > previous[1]:
+            previous = (i, date)
         start = packs.parse_time(day["beginn"])
         if start is None:
             ctx.add(doc, ("tage", i, "beginn"), f"tage[{i + 1}].beginn: erwartet eine Uhrzeit im Format HH:MM, "
                                                  f"gefunden {describe(day['beginn'])}", code="pack.time")
             start = 0
+        limit = day_end
+        if "ende" in day:
+            limit = packs.parse_time(day["ende"])
+            if limit is None:
+                ctx.add(doc, ("tage", i, "ende"), f"tage[{i + 1}].ende: erwartet eine Uhrzeit im Format HH:MM, "
+                                                   f"gefunden {describe(day['ende'])}", code="pack.time")
         blocks = []
         for j, b in enumerate(day["bloecke"]):
             where = ("tage", i, "bloecke", j)
-            if ("einheit" in b) == ("pause" in b):
-                ctx.add(doc, where, f"tage[{i + 1}].bloecke[{j + 1}]: erwartet genau eines von 'einheit' oder 'pause'",
+            name = f"tage[{i + 1}].bloecke[{j + 1}]"
+            kinds = [k for k in ("einheit", "pause", "fallstudie", "programmpunkt") if k in b]
+            if len(kinds) != 1:
+                ctx.add(doc, where, f"{name}: erwartet genau eines von 'einheit', 'pause', 'fallstudie' oder "
+                                    f"'programmpunkt'{', gefunden ' + ' und '.join(kinds) if kinds else ''}",
                         code="pack.block")
                 continue
-            if "einheit" in b:
-                if "titel" in b:
-                    ctx.add(doc, where + ("titel",), "titel: nur Pausen haben einen eigenen Titel", key=True, code="pack.block")
+            kind = kinds[0]
+            allowed = {"einheit": {"einheit", "bis_min", "ab_min"}, "pause": {"pause", "titel"},
+                       "fallstudie": {"fallstudie", "dauer_min"}, "programmpunkt": {"programmpunkt", "dauer_min"}}[kind]
+            stray = [k for k in b if k not in allowed]
+            for k in stray:
+                ctx.add(doc, where + (k,), f"{k}: gehört nicht zu einem Block mit '{kind}' – erlaubt sind hier "
+                                           f"{', '.join(sorted(allowed))}", key=True, code="pack.block")
+            if stray:
+                continue
+            if kind in ("fallstudie", "programmpunkt") and "dauer_min" not in b:
+                ctx.add(doc, where + (kind,), f"{name}: '{kind}' braucht dauer_min (die Dauer in Minuten)", key=True,
+                        code="pack.block")
+                continue
+            if kind == "einheit":
                 uid = b["einheit"]
                 if uid not in unit_ids:
                     ctx.add(doc, where + ("einheit",), f"einheit: unbekannte Einheit '{uid}'{suggest(uid, unit_ids)}",
                             code="ref.unit")
-                blocks.append(Block("unit", 0, unit_id=uid))
+                block = Block("unit", 0, unit_id=uid, from_min=b.get("ab_min"), to_min=b.get("bis_min"))
+                continue_ok = False
+                whole = unit_minutes.get(uid)
+                unit_blocks.setdefault(uid, [])
+                if whole is not None:
+                    lo, hi = b.get("ab_min", 0), b.get("bis_min", whole)
+                    if "ab_min" in b and lo >= whole:
+                        ctx.add(doc, where + ("ab_min",), f"ab_min: {lo} – die Einheit '{uid}' dauert nur {whole} Minuten",
+                                code="pack.split")
+                    elif "bis_min" in b and hi >= whole:
+                        ctx.add(doc, where + ("bis_min",), f"bis_min: {hi} – die Einheit '{uid}' dauert nur {whole} "
+                                                           "Minuten; für die ganze Einheit bis_min weglassen", code="pack.split")
+                    elif hi <= lo:
+                        ctx.add(doc, where + ("bis_min",), f"bis_min: {hi} liegt nicht nach ab_min {lo}", code="pack.split")
+                    else:
+                        unit_blocks[uid].append((where, block))
+                        continue_ok = True
+                    if not continue_ok:
+                        broken_units.add(uid)
+            elif kind == "pause":
+                block = Block("break", b["pause"], title=b.get("titel", "Pause"))
+            elif kind == "fallstudie":
+                cid = b["fallstudie"]
+                if cid in withheld:
+                    warn(where + ("fallstudie",), f"fallstudie: '{cid}' ist nicht freigegeben und wird nicht gedruckt; "
+                                                  "die Zeit bleibt im Ablaufplan als Fallarbeit stehen")
+                elif cid not in released:
+                    ctx.add(doc, where + ("fallstudie",), f"fallstudie: unbekannte Fallstudie '{cid}'{suggest(cid, released)}",
+                            code="ref.case")
+                else:
+                    block_cases.append(cid)
+                block = Block("case", b["dauer_min"], case_id=cid,
+                              title=case_titles.get(cid, "Fallarbeit") if cid not in withheld else "Fallarbeit")
             else:
-                blocks.append(Block("break", b["pause"], title=b.get("titel", "Pause")))
-        day_obj = packs.schedule(Day(dt.date.fromisoformat(day["datum"]), start, blocks), unit_minutes)
+                block = Block("item", b["dauer_min"], title=b["programmpunkt"])
+            blocks.append(block)
+        day_obj = packs.schedule(Day(date, start, blocks, limit), unit_minutes)
         if day_obj.end > packs.MIDNIGHT:
             ctx.add(doc, ("tage", i), f"tage[{i + 1}]: der Tag endet erst nach Mitternacht – weniger Einheiten planen "
                                       "oder früher beginnen", code="pack.midnight")
+        elif day_obj.over:
+            where_end = ("tage", i, "ende") if "ende" in day else ("tage", i)
+            ctx.add(doc, where_end, f"tage[{i + 1}]: der Tag endet um {hhmm(day_obj.end)} Uhr, {day_obj.over} Minuten nach "
+                                    f"dem Tagesende {hhmm(limit)} Uhr – Blöcke kürzen, auf einen anderen Tag legen "
+                                    "oder ende später setzen", code="pack.day_end")
+        stretch, s_from, s_to = packs.longest_stretch(day_obj)
+        if stretch > packs.MAX_WITHOUT_BREAK:
+            warn(("tage", i), f"tage[{i + 1}]: {stretch} Minuten ohne Pause ({hhmm(s_from)}–{hhmm(s_to)} Uhr) – "
+                              f"spätestens nach {packs.MAX_WITHOUT_BREAK} Minuten eine Pause einplanen")
         days.append(day_obj)
+    # the parts of a split unit, in schedule order, must cover the whole unit without gap or overlap
+    for uid, parts in unit_blocks.items():
+        if uid in broken_units or not parts or all(b.from_min is None and b.to_min is None for _, b in parts):
+            continue
+        whole = unit_minutes[uid]
+        t, ok = 0, True
+        spans = []
+        for _, b in parts:
+            lo, hi = b.from_min or 0, b.to_min if b.to_min is not None else whole
+            spans.append(f"{lo}–{hi}")
+            ok = ok and lo == t
+            t = hi
+        if not ok or t != whole:
+            covered = sum((b.to_min if b.to_min is not None else whole) - (b.from_min or 0) for _, b in parts)
+            ctx.add(doc, parts[-1][0] + ("einheit",),
+                    f"einheit: die Teile von '{uid}' (Minuten {', '.join(spans)}) ergeben {covered} von {whole} Minuten "
+                    "der Einheit – bis_min und ab_min so setzen, dass die Teile nacheinander die ganze Einheit "
+                    "abdecken (z. B. bis_min: 90, dann ab_min: 90)", code="pack.split")
+    packs.number_parts(days)
     if not any(b.kind == "unit" for day in days for b in day.blocks):
         ctx.add(doc, ("tage",), "tage: das Kurspaket enthält keine einzige Einheit", code="pack.empty")
     cases = d.get("fallstudien", [])
+    kept = []
     for i, cid in enumerate(cases):
         if cid in withheld:
-            ctx.add(doc, ("fallstudien", i), f"fallstudien: '{cid}' ist nicht freigegeben und darf nicht in ein Kurspaket",
-                    code="ref.case")
+            warn(("fallstudien", i), f"fallstudien: '{cid}' ist nicht freigegeben und wird nicht in das Kurspaket "
+                                     "gedruckt")
         elif cid not in released:
             ctx.add(doc, ("fallstudien", i), f"fallstudien: unbekannte Fallstudie '{cid}'{suggest(cid, released)}",
                     code="ref.case")
-    return CoursePack(d["id"], d["titel"], d["ausgabe"], event.get("ort", ""), event.get("trainer", []), days, cases,
-                      d.get("formate", ["pdf"]), day_end, Source(doc.path, 1, 1))
+        else:
+            kept.append(cid)
+    publish = d.get("veroeffentlichen", False)
+    if publish and event.get("trainer"):
+        warn(("veranstaltung", "trainer"), "veranstaltung.trainer: das Kurspaket wird veröffentlicht "
+                                           "(veroeffentlichen: true) – die Namen der Trainer:innen stehen dann auf der "
+                                           "öffentlichen Download-Seite; Rollen statt Namen eintragen oder nicht veröffentlichen")
+    return CoursePack(d["id"], d["titel"], editions[0], event.get("ort", ""), event.get("trainer", []), days,
+                      list(dict.fromkeys(kept + block_cases)), d.get("formate", ["pdf"]), day_end,
+                      Source(doc.path, 1, 1), editions=editions, publish=publish, warnings=warnings)
 
 
 def load_pack(catalog: Catalog, path: Path | str) -> CoursePack:
@@ -1169,7 +1292,7 @@ def load_pack(catalog: Catalog, path: Path | str) -> CoursePack:
         raise ContentError(ctx.problems)
     unit_ids = set(catalog.units)
     pack = _pack(ctx, doc, {u.id: u.minutes for u in catalog.units.values()}, unit_ids,
-                 set(catalog.case_by_id), {c.id for c in catalog.withheld})
+                 set(catalog.case_by_id), {c.id for c in catalog.withheld}, {c.id: c.title for c in catalog.cases})
     if ctx.problems:
         raise ContentError(ctx.problems)
     return pack

@@ -46,6 +46,8 @@ def on_files(files: Files, config) -> Files:
         files.append(File.generated(config, src, content=site.FRONT))
     for dest, path in site.figure_files(catalog):
         files.append(File.generated(config, dest, abs_src_path=str(path)))
+    from handbook import jsbundle  # the npm package "yaml" for the pack builder, served from the site
+    files.append(File.generated(config, jsbundle.SRC, content=jsbundle.yaml_bundle()))
     for path in site.download_files(site.STATE.downloads):
         files.append(File.generated(config, f"downloads/{path.name}", abs_src_path=str(path)))
     return files

@@ -274,16 +274,50 @@ class Meta:
         return int(dt.datetime.combine(self.edition, dt.time(), dt.timezone.utc).timestamp())
 
 
+#: Minutes of one Unterrichtseinheit (UE), the unit of certificates in further education.
+UE_MINUTES = 45
+
+
+def ue(minutes: int) -> float:
+    """Unterrichtseinheiten for ``minutes`` of teaching, to one decimal (ties cannot occur for whole minutes)."""
+    return round(minutes / UE_MINUTES, 1)
+
+
+def ue_de(minutes: int) -> str:
+    """``360`` → ``8,0 UE``."""
+    return f"{ue(minutes):.1f}".replace(".", ",") + " UE"
+
+
 @dataclass
 class Block:
-    """One block of a training day: a unit or a break. ``start``/``end`` are minutes after midnight."""
+    """One block of a training day. ``start``/``end`` are minutes after midnight.
 
-    kind: str  # "unit" | "break"
+    ``kind`` is ``unit`` (a unit or, with ``part``, one part of a split unit), ``break``, ``case`` (case work
+    with ``case_id``) or ``item`` (a free programme item such as a welcome round, text in ``title``).
+    Every kind but ``break`` counts as teaching time for the Unterrichtseinheiten.
+    """
+
+    kind: str  # "unit" | "break" | "case" | "item"
     minutes: int
     unit_id: str = ""
     title: str = ""
     start: int = 0
     end: int = 0
+    case_id: str = ""
+    #: a split unit: the minutes of the unit this part covers (``from_min``–``to_min``); None = the whole unit
+    from_min: int | None = None
+    to_min: int | None = None
+    part: int = 0  # 1-based number of this part among the unit's parts; 0 = not split
+    parts: int = 0  # how many parts the unit is split into
+
+    @property
+    def teaching(self) -> bool:
+        return self.kind != "break"
+
+    @property
+    def part_label(self) -> str:
+        """``Teil 1/2`` for a part of a split unit, else empty."""
+        return f"Teil {self.part}/{self.parts}" if self.parts > 1 else ""
 
 
 @dataclass
@@ -291,28 +325,69 @@ class Day:
     date: dt.date
     start: int  # minutes after midnight
     blocks: list[Block]
+    limit: int | None = None  # latest end (the day's ``ende``, else ``veranstaltung.ende``); None = no limit
 
     @property
     def end(self) -> int:
         return self.blocks[-1].end if self.blocks else self.start
+
+    @property
+    def teaching_minutes(self) -> int:
+        return sum(b.minutes for b in self.blocks if b.teaching)
+
+    @property
+    def break_minutes(self) -> int:
+        return sum(b.minutes for b in self.blocks if not b.teaching)
+
+    @property
+    def ue(self) -> float:
+        return ue(self.teaching_minutes)
+
+    @property
+    def over(self) -> int:
+        """Minutes the day runs past its limit (0 if it ends in time or has no limit)."""
+        return max(0, self.end - self.limit) if self.limit is not None else 0
+
+
+EDITIONS = ("teilnehmende", "trainer")
 
 
 @dataclass
 class CoursePack:
     id: str
     title: str
-    edition: str  # "teilnehmende" | "trainer"
+    edition: str  # the edition being built: "teilnehmende" | "trainer" (the first of ``editions`` when loaded)
     place: str
     trainers: list[str]
     days: list[Day]
-    case_ids: list[str]
+    case_ids: list[str]  # the pack's cases in print order: ``fallstudien`` and the case blocks, each once
     formats: list[str]
     day_end: int | None = None
     source: Source = field(default_factory=lambda: Source(""))
+    editions: list[str] = field(default_factory=list)  # every edition the pack asks for
+    publish: bool = False  # ``veroeffentlichen``: listed on the public downloads page
+    warnings: list[str] = field(default_factory=list)  # located German warnings (path:line:column: …)
+
+    def __post_init__(self) -> None:
+        if not self.editions:
+            self.editions = [self.edition]
 
     @property
     def unit_ids(self) -> list[str]:
-        return [b.unit_id for d in self.days for b in d.blocks if b.kind == "unit"]
+        """The units in schedule order, each once (a split unit appears once, where its first part is)."""
+        return list(dict.fromkeys(b.unit_id for d in self.days for b in d.blocks if b.kind == "unit"))
+
+    @property
+    def teaching_minutes(self) -> int:
+        return sum(d.teaching_minutes for d in self.days)
+
+    @property
+    def ue(self) -> float:
+        return ue(self.teaching_minutes)
+
+    def file_name(self, edition: str, fmt: str) -> str:
+        """``kurspaket-<id>.pdf`` (participants) or ``kurspaket-<id>-trainer.docx``."""
+        return f"kurspaket-{self.id}{'-trainer' if edition == 'trainer' else ''}.{fmt}"
 
 
 @dataclass

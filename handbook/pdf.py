@@ -10,6 +10,7 @@ into Typst code itself is a Typst string literal.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -462,7 +463,11 @@ def compile_docx(catalog: Catalog, doc: Document, out: Path) -> Path:
             "toc-title": pandoc_writer.meta_inlines("Inhalt"),
         }
         try:
-            _pandoc(catalog, doc, "docx", tmp, outputfile=tmp_out, extra=["--toc", "--toc-depth=2"], meta=cover)
+            from .docx import fill_toc, reference_docx  # the project's Word template and a filled contents list
+            _pandoc(catalog, doc, "docx", tmp, outputfile=tmp_out, meta=cover,
+                    extra=["--toc", "--toc-depth=2",
+                           f"--reference-doc={reference_docx(catalog, doc.title, EDITION_NAMES[doc.edition])}"])
+            fill_toc(tmp_out)
             os.replace(tmp_out, out)
         except OSError as exc:
             from .outdir import os_error_de
@@ -550,11 +555,14 @@ def build_all(catalog: Catalog, outdir: Path, progress: Progress = None) -> list
                          lambda o, m=module.id: materials.build_copy_masters(catalog, m, o)))
     for volume in case_volumes(catalog):
         jobs.append((outdir / volume.file, lambda o, v=volume: build_volume(catalog, v, o)))
-    for pack in catalog.packs:
-        for fmt in ("pdf", "docx"):
-            if fmt == "pdf" or fmt in pack.formats:
-                jobs.append((outdir / f"kurspaket-{pack.id}.{fmt}",
-                             lambda o, p=pack, f=fmt: build_pack(catalog, p, f, o)))
+    for pack in catalog.packs:  # published packs only (veroeffentlichen: true), each edition it asks for
+        if not pack.publish:
+            continue
+        for edition in pack.editions:
+            for fmt in ("pdf", "docx"):
+                if fmt == "pdf" or fmt in pack.formats:
+                    jobs.append((outdir / pack.file_name(edition, fmt),
+                                 lambda o, p=dataclasses.replace(pack, edition=edition), f=fmt: build_pack(catalog, p, f, o)))
     # Two documents at a time: pandoc runs as a process and Typst releases the interpreter while it lays out,
     # so this uses both cores (measured: 4 case volumes in 5.6 s instead of 10.0 s, byte-identical output).
     with ThreadPoolExecutor(max_workers=max(1, min(2, os.cpu_count() or 1))) as pool:

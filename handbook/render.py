@@ -344,18 +344,30 @@ def glossary_nodes(catalog: Catalog, ctx: Context, level: int = 1, terms: list[G
 
 
 def schedule_nodes(catalog: Catalog, pack, ctx: Context, level: int = 2) -> list:
-    """The Ablaufplan of a course pack: a table per day with computed times."""
-    from .model import german_date
+    """The Ablaufplan of a course pack: a table per day with computed times, parts of split units and the
+    Unterrichtseinheiten (UE, 45 minutes of teaching) per day and in total."""
+    from .model import german_date, ue_de
     nodes: list = []
     for day in pack.days:
         rows = []
         for b in day.blocks:
+            part = (T.Text(f" ({b.part_label})"),) if getattr(b, "part_label", "") else ()
             if b.kind == "unit":
                 unit = catalog.units[b.unit_id]
-                label = link_or_text(ctx.link(unit.id), inl(unit_label(catalog, unit), ctx, catalog))
+                label = link_or_text(ctx.link(unit.id), inl(unit_label(catalog, unit), ctx, catalog)) + part
+            elif b.kind == "case":
+                case = catalog.case_by_id.get(b.case_id)
+                label = ((T.Text("Fallarbeit: "),) + link_or_text(ctx.link(case.id), inl(case.title, ctx, catalog))
+                         if case else (T.Text("Fallarbeit"),))
+            elif b.kind == "break":
+                label = (T.Emph(inl(b.title or "Pause", ctx)),)
             else:
-                label = (T.Emph(inl(b.title, ctx)),)
+                label = inl(b.title, ctx)
             rows.append([(T.Text(f"{hhmm(b.start)}–{hhmm(b.end)}"),), label, (T.Text(f"{b.minutes} min"),)])
         nodes += [h(level, f"{german_date(day.date)}, {hhmm(day.start)}–{hhmm(day.end)} Uhr"),
-                  table(["Zeit", "Programm", "Dauer"], rows, widths=(1.3, 6, 1))]
+                  table(["Zeit", "Programm", "Dauer"], rows, widths=(1.3, 6, 1)),
+                  para(f"Unterrichtszeit: {minutes_de(day.teaching_minutes)} = {ue_de(day.teaching_minutes)}")]
+    if len(pack.days) > 1:
+        nodes.append(para(T.Strong((T.Text(f"Insgesamt: {minutes_de(pack.teaching_minutes)} Unterrichtszeit = "
+                                           f"{ue_de(pack.teaching_minutes)}"),))))
     return nodes

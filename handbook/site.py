@@ -437,10 +437,13 @@ def download_entries(catalog: Catalog, folder: Path | None) -> list[tuple[str, s
                 f"Checklisten und Bögen (PDF)") for m in catalog.modules]
     from .pdf import case_volumes  # the print plan decides whether the cases come in volumes
     wanted += [(v.file, f"{v.title} ({len(v.cases)} Fälle, PDF)") for v in case_volumes(catalog)]
-    for pack in catalog.packs:
-        edition = "Trainer:innen" if pack.edition == "trainer" else "Teilnehmende"
-        wanted.append((f"kurspaket-{pack.id}.pdf", f"Kurspaket „{pack.title}“ (PDF, Ausgabe für {edition})"))
-        wanted.append((f"kurspaket-{pack.id}.docx", f"Kurspaket „{pack.title}“ (Word, Ausgabe für {edition})"))
+    for pack in catalog.packs:  # only packs with veroeffentlichen: true are published (see pdf.build_all)
+        if not pack.publish:
+            continue
+        for edition in pack.editions:
+            who = "Trainer:innen" if edition == "trainer" else "Teilnehmende"
+            wanted.append((pack.file_name(edition, "pdf"), f"Kurspaket „{pack.title}“ (PDF, Ausgabe für {who})"))
+            wanted.append((pack.file_name(edition, "docx"), f"Kurspaket „{pack.title}“ (Word, Ausgabe für {who})"))
     wanted.append(("koko-handbuch-offline.zip", "Offline-Fassung der Website (ZIP, für Seminarräume ohne Netz)"))
     return [(name, label, (folder / name).stat().st_size) for name, label in wanted if (folder / name).is_file()]
 

@@ -176,12 +176,13 @@ def test_missing_top_level_file(tree):
     assert found[0] == "glossar.yml:1:1: Datei fehlt: glossar.yml wird für jedes Handbuch gebraucht"
 
 
-def test_unreleased_case_is_withheld_and_cannot_be_packed(tree):
+def test_unreleased_case_is_withheld_and_left_out_of_packs_with_a_warning(tree):
     edit(tree, "case_studies/f-schwimmen.yml", "freigegeben: true", "freigegeben: false")
-    assert problems(tree) == ["course_packs/testpaket.yml:22:15: fallstudien: 'f-schwimmen' ist nicht freigegeben und darf nicht in ein Kurspaket"]
-    edit(tree, PACK, "fallstudien: [f-schwimmen]", "fallstudien: []")
     catalog = load(tree)
     assert "f-schwimmen" not in catalog.case_by_id and [c.id for c in catalog.withheld] == ["f-schwimmen"]
+    assert catalog.packs[0].case_ids == []
+    assert catalog.packs[0].warnings == ["course_packs/testpaket.yml:22:15: fallstudien: 'f-schwimmen' ist nicht freigegeben "
+                                         "und wird nicht in das Kurspaket gedruckt"]
 
 
 def test_check_cli_summary_and_json():

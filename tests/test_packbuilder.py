@@ -53,13 +53,23 @@ def tab_to(page, selector: str, limit: int = 400) -> None:
     raise AssertionError(f"Mit Tab nicht erreichbar: {selector}")
 
 
+def python_block(b: dict) -> Block:
+    if "einheit" in b:
+        return Block("unit", 0, unit_id=b["einheit"], from_min=b.get("ab_min"), to_min=b.get("bis_min"))
+    if "pause" in b:
+        return Block("break", b["pause"], title=b.get("titel", "Pause"))
+    if "fallstudie" in b:
+        return Block("case", b["dauer_min"], case_id=b["fallstudie"])
+    return Block("item", b["dauer_min"], title=b["programmpunkt"])
+
+
 def python_days(pack: dict, unit_minutes: dict[str, int]) -> list[Day]:
     days = []
     for d in pack["tage"]:
-        blocks = [Block("unit", 0, unit_id=b["einheit"]) if "einheit" in b else Block("break", b["pause"], title=b.get("titel", "Pause"))
-                  for b in d["bloecke"]]
+        blocks = [python_block(b) for b in d["bloecke"]]
         start = packs.parse_time(d["beginn"])
         days.append(packs.schedule(Day(dt.date(2027, 1, 1), start if start is not None else 0, blocks), unit_minutes))
+    packs.number_parts(days)
     return days
 
 
@@ -83,6 +93,9 @@ def test_data_block_is_escaped_and_has_urls_for_both_url_styles(tree):
     m1.write_text(text.replace(f"titel: {title}", "titel: \"Ende </script><b>fett</b> & mehr \\u2028\"", 1), encoding="utf-8")
     catalog = load(tree)
     block = packbuilder.data_block(catalog, True)
+    lib = '<script src="../assets/javascripts/yaml.js"></script>'
+    assert block.endswith(lib) and packbuilder.data_block(catalog, False).endswith('<script src="assets/javascripts/yaml.js"></script>')
+    block = block[:-len(lib)]
     assert block.count("</script>") == 1 and "<b>" not in block and "&" not in block and "\u2028" not in block
     inner = re.match(r'<script type="application/json" id="koko-kurspaket-daten">(.*)</script>$', block, re.S).group(1)
     data = json.loads(inner)
@@ -123,6 +136,84 @@ def test_js_schedule_equals_python_for_many_packs(fixture_site, catalog, unit_mi
         for py_day, js_day in zip(python_days(pack, unit_minutes), js_days):
             assert js_day["beginn"] == py_day.start and js_day["ende"] == py_day.end
             assert [(b["start"], b["ende"], b["minuten"]) for b in js_day["bloecke"]] == [(b.start, b.end, b.minutes) for b in py_day.blocks]
+            assert js_day["lernminuten"] == py_day.teaching_minutes and js_day["ue"] == py_day.ue
+
+
+def random_pack(rng: random.Random, unit_minutes: dict[str, int], cases: list[str]) -> dict:
+    """A schema-valid pack with every kind of block, split units (fitting or not), day ends and dates in any order."""
+    ids = sorted(unit_minutes)
+    days = []
+    for _ in range(rng.randint(1, 3)):
+        blocks = []
+        for _ in range(rng.randint(1, 7)):
+            r = rng.random()
+            if r < .35:
+                blocks.append({"einheit": rng.choice(ids)})
+            elif r < .55:  # a unit in parts, cut at the same minute or (sometimes) not
+                uid = rng.choice(ids)
+                cut = rng.choice([30, 45, 60, 90])
+                blocks += [{"einheit": uid, "bis_min": cut}, {"pause": 15}, {"einheit": uid, "ab_min": rng.choice([cut, cut, cut, cut + 15])}]
+            elif r < .7:
+                blocks.append({"pause": rng.choice([5, 15, 30, 60])})
+            elif r < .85:
+                blocks.append({"fallstudie": rng.choice(cases), "dauer_min": rng.choice([30, 45, 60, 90])})
+            else:
+                blocks.append({"programmpunkt": "Feedbackrunde", "dauer_min": rng.choice([10, 15, 30])})
+        day = {"datum": f"2027-03-{rng.choice([15, 16, 17, 18])}", "beginn": rng.choice(["08:30", "09:00", "13:00"]), "bloecke": blocks}
+        if rng.random() < .4:
+            day["ende"] = rng.choice(["12:00", "16:30", "18:00"])
+        days.append(day)
+    pack = {"id": "zufall", "titel": "Zufall", "ausgabe": "teilnehmende", "tage": days}
+    if rng.random() < .5:
+        pack["veranstaltung"] = {"ende": rng.choice(["14:00", "16:30", "17:00"])}
+    return pack
+
+
+def python_rules(catalog, pack: dict, tmp_path: Path) -> dict[str, int]:
+    """How many problems of each kind the loader reports for a pack (day end, date, split)."""
+    from handbook import ContentError
+    from handbook.loader import load_pack
+    path = tmp_path / "zufall.yml"
+    path.write_text(yaml.safe_dump(pack, allow_unicode=True), encoding="utf-8")
+    try:
+        load_pack(catalog, path)
+        found = []
+    except ContentError as exc:
+        found = [p.code for p in exc.problems]
+    return {k: sum(1 for c in found if c == f"pack.{k}") for k in ("day_end", "date", "split")}
+
+
+def js_rules(messages: list[str]) -> dict[str, int]:
+    kinds = {"day_end": r"endet um", "date": r"steht schon bei|liegt vor", "split": r"die Teile"}
+    return {k: sum(1 for m in messages if re.search(rx, m)) for k, rx in kinds.items()}
+
+
+@pytest.mark.browser
+def test_js_block_rules_equal_python(fixture_site, catalog, unit_minutes, tmp_path):
+    """Split units, case work, programme items, day ends and date order: the builder and the loader agree on
+    times, UE, "Teil i/n" and on which packs are refused (split problems: one message per unit in the builder,
+    one per broken part or unit in the loader, so only their presence is compared)."""
+    rng = random.Random(16)
+    cases = [c.id for c in catalog.cases]
+    pack_list = [random_pack(rng, unit_minutes, cases) for _ in range(80)]
+    with serve(fixture_site) as base, chromium() as browser:
+        page = open_builder(browser, base)
+        js = page.evaluate("""packs => packs.map(p => ({
+            days: p.tage.map(d => KokoKurspaket.schedule(d, KokoKurspaket.data.unitMinutes)),
+            parts: KokoKurspaket.partLabels(p.tage),
+            rules: KokoKurspaket.dayRules(p, KokoKurspaket.data.unitMinutes)}))""", pack_list)
+        assert page.errors == []
+    refused = 0
+    for pack, out in zip(pack_list, js):
+        py_days = python_days(pack, unit_minutes)
+        for py_day, js_day, js_parts in zip(py_days, out["days"], out["parts"]):
+            assert [(b["start"], b["ende"]) for b in js_day["bloecke"]] == [(b.start, b.end) for b in py_day.blocks]
+            assert js_day["ue"] == py_day.ue
+            assert {int(k): v for k, v in js_parts.items()} == {i: b.part_label for i, b in enumerate(py_day.blocks) if b.part_label}
+        py, jsr = python_rules(catalog, pack, tmp_path), js_rules(out["rules"])
+        assert (py["day_end"], py["date"], py["split"] > 0) == (jsr["day_end"], jsr["date"], jsr["split"] > 0), (pack, out["rules"])
+        refused += any(py.values())
+    assert 10 < refused < 70  # both kinds of pack were tried
 
 
 # --- keyboard only: a two-day pack, its schedule and its YAML ------------------------------------------------
@@ -308,7 +399,7 @@ def test_upload_yaml_keeps_the_rest_and_reports_unreadable_files(fixture_site, t
     good = tmp_path / "alt.yml"
     good.write_text((VALID / "course_packs" / "testpaket.yml").read_text(encoding="utf-8").replace("m2-e1", "m4-e9"), encoding="utf-8")
     bad = tmp_path / "kaputt.yml"
-    bad.write_text("id: x\ntitel: |\n  mehrzeilig\n", encoding="utf-8")
+    bad.write_text("id: x\ntitel: A\ntitel: B\n", encoding="utf-8")
     with serve(fixture_site) as base, chromium() as browser:
         page = open_builder(browser, base)
         page.set_input_files("#kp-hochladen", str(good))
@@ -319,7 +410,7 @@ def test_upload_yaml_keeps_the_rest_and_reports_unreadable_files(fixture_site, t
         assert kept["tage"][0]["bloecke"][3] == {"pause": 60, "titel": "Mittagspause"} and kept["fallstudien"] == ["f-schwimmen"]
         page.set_input_files("#kp-hochladen", str(bad))
         page.wait_for_function("document.querySelector('[role=alert]').innerText.includes('kaputt.yml')")
-        assert "Zeile 2" in page.inner_text("[role=alert]") and state(page)["titel"] == "Testpaket"
+        assert "Zeile 3: ein Schlüssel kommt doppelt vor" in page.inner_text("[role=alert]") and state(page)["titel"] == "Testpaket"
 
 
 @pytest.mark.browser
@@ -443,3 +534,35 @@ def test_offline_bundle_builder_works_and_print_view_explains(offline_bundle):
         assert all(Path(h[len("file://"):]).is_file() for h in hrefs)
         assert "09:00–10:30" in page.inner_text(".koko-kp__dokument")
         assert [u for u in requests if not u.startswith(("file:", "data:", "blob:"))] == [] and errors == []
+
+
+@pytest.mark.browser
+def test_new_blocks_editions_and_publishing_round_trip_through_the_builder(fixture_site, tree):
+    """A pack with every block kind, both editions and veroeffentlichen comes back from the builder as it went in,
+    and the loader accepts what the builder writes."""
+    text = (ROOT / "tests" / "fixtures" / "zwei-tage.yml").read_text(encoding="utf-8").replace(
+        "formate: [pdf, docx]", "formate: [pdf, docx]\nveroeffentlichen: true")
+    with serve(fixture_site) as base, chromium() as browser:
+        page = open_builder(browser, base)
+        out = page.evaluate("""text => {
+            const K = KokoKurspaket, st = K.fromPack(K.parseYaml(text), K.data).state;
+            K.builder.load(K.toPack(st), "Test", true);
+            return {pack: K.toPack(K.builder.state), yaml: K.toYaml(K.toPack(K.builder.state))};
+        }""", text)
+        assert page.is_checked("#kp-veroeffentlichen") and page.is_checked("#kp-ausgabe-beide")
+        times = page.locator(".koko-kp__tag:nth-child(1) .koko-kp__zeit").all_inner_texts()
+        assert times == ["09:00–09:30", "09:30–10:30", "10:30–10:45", "10:45–11:45", "11:45–12:45", "12:45–14:15",
+                         "14:15–14:30", "14:30–15:30"]
+        assert "Teil 1/2" in page.inner_text(".koko-kp__tag:nth-child(1)") and "6,7 UE" in page.inner_text("#kp-tag-1-zeit")
+        page.fill("#kp-tag-2-ende", "11:00")  # day 2 runs until 11:15
+        assert "Tag 2 endet um 11:15 Uhr, 15 Minuten nach dem Tagesende 11:00 Uhr" in page.inner_text("#kp-offen")
+        assert page.errors == []
+    expected = json.loads(json.dumps(yaml.safe_load(text), default=str))  # dates as ISO text
+    pack = out["pack"]
+    assert pack["ausgaben"] == ["teilnehmende", "trainer"] and "ausgabe" not in pack and pack["veroeffentlichen"] is True
+    assert pack["tage"] == expected["tage"] and yaml.safe_load(out["yaml"]) == pack
+    assert pack["id"] == "zwei-tage-konfliktanalyse"  # the builder names the file after the title
+    (tree / "course_packs" / f"{pack['id']}.yml").write_text(out["yaml"], encoding="utf-8")
+    loaded = next(p for p in load(tree).packs if p.id == pack["id"])
+    assert loaded.editions == ["teilnehmende", "trainer"] and loaded.publish
+    assert [b.part_label for b in loaded.days[0].blocks if b.kind == "unit"] == ["Teil 1/2", "Teil 2/2", ""]

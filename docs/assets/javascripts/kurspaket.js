@@ -2,11 +2,13 @@
  * anywhere except, for the print view, to this site's own pages over http(s)).
  * - Data: the JSON block the page embeds (handbook/packbuilder.py): units, released cases, facets, page URLs.
  * - Schedule: the same rules as handbook/packs.py – blocks follow each other without gaps; a unit lasts its
- *   dauer_min, a break its own minutes, an unknown unit 0; the day's start comes from "HH:MM".
- * - Take-away: a course-pack YAML (the subset below, valid against schemas/kurspaket.schema.json), a print
- *   view assembled from the site's own rendered pages, a share link (selection in the URL fragment).
- * - Upload reads YAML with a minimal parser for exactly the subset this script writes, plus simple
- *   hand-written packs (block mappings and lists, [a, b] lists, one-line scalars, comments).
+ *   dauer_min (a part of a split unit bis_min − ab_min), a break its own minutes, case work and programme
+ *   items their dauer_min, an unknown unit 0; the day's start comes from "HH:MM"; UE = minutes without
+ *   breaks / 45, one decimal; a day past its end (ende, else veranstaltung.ende) cannot be downloaded.
+ * - Take-away: a course-pack YAML (valid against schemas/kurspaket.schema.json), a print view assembled
+ *   from the site's own rendered pages, a share link (selection in the URL fragment).
+ * - YAML is read and written with the npm package "yaml" (window.YAML, served from this site as
+ *   assets/javascripts/yaml.js, see handbook/jsbundle.py), not with a parser of our own.
  * Pure functions are exposed as window.KokoKurspaket for the tests. */
 (function () {
   "use strict";
@@ -26,21 +28,114 @@
 
   function hhmm(minutes) { return pad2(Math.floor(minutes / 60)) + ":" + pad2(minutes % 60); }
 
-  /* day: {beginn: "HH:MM", bloecke: [{einheit: id} | {pause: minutes}]}; unitMinutes: {id: minutes}.
-   * Returns {beginn, ende, bloecke: [{start, ende, minuten}]} in minutes after midnight. */
+  var MAX_WITHOUT_BREAK = 180;
+
+  function has(obj, key) { return Object.prototype.hasOwnProperty.call(obj, key); }
+
+  function isNum(x) { return typeof x === "number" && isFinite(x); }
+
+  /* The minutes of one block (handbook/packs.py schedule). */
+  function blockMinutes(b, unitMinutes) {
+    if ("einheit" in b) {
+      if (!has(unitMinutes, b.einheit)) return 0;
+      var whole = unitMinutes[b.einheit];
+      var lo = isNum(b.ab_min) ? b.ab_min : 0, hi = isNum(b.bis_min) ? b.bis_min : whole;
+      return Math.max(0, hi - lo);
+    }
+    if ("pause" in b) return b.pause;
+    return isNum(b.dauer_min) ? b.dauer_min : 0;
+  }
+
+  /* Unterrichtseinheiten: 45 minutes each, one decimal (a tie cannot occur for whole minutes). */
+  function ue(minutes) { return Math.round(minutes / 45 * 10) / 10; }
+
+  function ueDe(minutes) { return ue(minutes).toFixed(1).replace(".", ",") + " UE"; }
+
+  /* day: {beginn: "HH:MM", bloecke: [{einheit, bis_min?, ab_min?} | {pause} | {fallstudie, dauer_min} |
+   * {programmpunkt, dauer_min}]}; unitMinutes: {id: minutes}.
+   * Returns {beginn, ende, lernminuten, ue, bloecke: [{start, ende, minuten}]} in minutes after midnight. */
   function schedule(day, unitMinutes) {
     var start = parseTime(day.beginn);
     if (start === null) start = 0;
-    var t = start;
+    var t = start, teaching = 0;
     var blocks = (day.bloecke || []).map(function (b) {
-      var minutes = "einheit" in b
-        ? (Object.prototype.hasOwnProperty.call(unitMinutes, b.einheit) ? unitMinutes[b.einheit] : 0)
-        : b.pause;
+      var minutes = blockMinutes(b, unitMinutes);
+      if (!("pause" in b)) teaching += minutes;
       var block = { start: t, ende: t + minutes, minuten: minutes };
       t = block.ende;
       return block;
     });
-    return { beginn: start, ende: blocks.length ? t : start, bloecke: blocks };
+    return { beginn: start, ende: blocks.length ? t : start, lernminuten: teaching, ue: ue(teaching), bloecke: blocks };
+  }
+
+  /* "Teil i/n" for the blocks of split units, per day and block index (handbook/packs.py number_parts). */
+  function partLabels(days) {
+    var byUnit = {}, split = {};
+    days.forEach(function (d, di) {
+      (d.bloecke || []).forEach(function (b, bi) {
+        if (!("einheit" in b)) return;
+        (byUnit[b.einheit] = byUnit[b.einheit] || []).push([di, bi]);
+        if (isNum(b.ab_min) || isNum(b.bis_min)) split[b.einheit] = true;
+      });
+    });
+    var out = days.map(function () { return {}; });
+    Object.keys(split).forEach(function (id) {
+      var list = byUnit[id];
+      if (list.length < 2) return;
+      list.forEach(function (at, i) { out[at[0]][at[1]] = "Teil " + (i + 1) + "/" + list.length; });
+    });
+    return out;
+  }
+
+  /* The rules of handbook/loader.py for a pack's days, in German: a day past its end, dates out of order or
+   * twice, split units whose parts do not cover the unit. Returns a list of messages. */
+  function dayRules(pack, unitMinutes) {
+    var out = [];
+    var eventEnd = parseTime((pack.veranstaltung || {}).ende || "");
+    var latest = null, seen = {};
+    (pack.tage || []).forEach(function (d, i) {
+      var name = "Tag " + (i + 1);
+      if (validDate(d.datum)) {
+        if (has(seen, d.datum)) out.push(name + ": das Datum " + germanDate(d.datum) + " steht schon bei Tag " + (seen[d.datum] + 1) + " – jeder Schulungstag nur einmal.");
+        else if (latest !== null && d.datum < latest.datum) out.push(name + ": " + germanDate(d.datum) + " liegt vor Tag " + (latest.i + 1) + " (" + germanDate(latest.datum) + ") – die Tage in zeitlicher Reihenfolge angeben.");
+        if (!has(seen, d.datum)) seen[d.datum] = i;
+        if (latest === null || d.datum > latest.datum) latest = { i: i, datum: d.datum };
+      }
+      var s = schedule(d, unitMinutes);
+      var limit = d.ende ? parseTime(d.ende) : eventEnd;
+      if (s.ende <= MIDNIGHT && limit !== null && s.ende > limit) {
+        out.push(name + " endet um " + hhmm(s.ende) + " Uhr, " + (s.ende - limit) + " Minuten nach dem Tagesende " + hhmm(limit) + " Uhr – Blöcke kürzen, auf einen anderen Tag legen oder das Ende später setzen.");
+      }
+    });
+    var parts = {};
+    (pack.tage || []).forEach(function (d) {
+      (d.bloecke || []).forEach(function (b) { if ("einheit" in b) (parts[b.einheit] = parts[b.einheit] || []).push(b); });
+    });
+    Object.keys(parts).forEach(function (id) {
+      var list = parts[id];
+      if (!has(unitMinutes, id) || !list.some(function (b) { return isNum(b.ab_min) || isNum(b.bis_min); })) return;
+      var whole = unitMinutes[id], t = 0, ok = true, covered = 0, spans = [];
+      list.forEach(function (b) {
+        var lo = isNum(b.ab_min) ? b.ab_min : 0, hi = isNum(b.bis_min) ? b.bis_min : whole;
+        spans.push(lo + "–" + hi);
+        ok = ok && lo === t && hi > lo && (!isNum(b.bis_min) || b.bis_min < whole) && (!isNum(b.ab_min) || b.ab_min < whole);
+        covered += hi - lo;
+        t = hi;
+      });
+      if (!ok || t !== whole) out.push("Einheit " + id + ": die Teile (Minuten " + spans.join(", ") + ") ergeben " + covered + " von " + whole + " Minuten – die Teile müssen nacheinander die ganze Einheit abdecken.");
+    });
+    return out;
+  }
+
+  /* Warnings that do not block the download (handbook/loader.py warnings): a long stretch without a break. */
+  function dayWarnings(day, unitMinutes) {
+    var s = schedule(day, unitMinutes), best = 0, from = null, runStart = null, bestFrom = 0, bestTo = 0;
+    (day.bloecke || []).forEach(function (b, i) {
+      if ("pause" in b) { runStart = null; return; }
+      if (runStart === null) runStart = s.bloecke[i].start;
+      if (s.bloecke[i].ende - runStart > best) { best = s.bloecke[i].ende - runStart; bestFrom = runStart; bestTo = s.bloecke[i].ende; }
+    });
+    return best > MAX_WITHOUT_BREAK ? [best + " Minuten ohne Pause (" + hhmm(bestFrom) + "–" + hhmm(bestTo) + " Uhr) – spätestens nach " + MAX_WITHOUT_BREAK + " Minuten eine Pause einplanen."] : [];
   }
 
   var MONTHS = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
@@ -86,206 +181,56 @@
     return s.length >= 2 ? s : "kurspaket";
   }
 
-  // --- YAML: writer for our subset, and a minimal reader ---------------------------------------------------
+  // --- YAML: the npm package "yaml" ----------------------------------------------------------------------
 
-  /* A YAML double-quoted scalar. JSON string syntax is valid YAML; characters YAML treats as line breaks or
-   * does not allow in a stream are written as escapes. */
-  function quote(text) {
-    var clean = String(text).replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
-    return JSON.stringify(clean).replace(/[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g, function (c) {
-      return "\\u" + ("000" + c.charCodeAt(0).toString(16)).slice(-4);
-    });
+  function yamlLib() {
+    if (!window.YAML || typeof window.YAML.parseDocument !== "function") throw new Error("Die YAML-Bibliothek dieser Seite fehlt (assets/javascripts/yaml.js).");
+    return window.YAML;
   }
 
-  /* An id as a plain scalar where YAML 1.1 (PyYAML, libyaml) reads it as text, otherwise quoted. */
-  function idScalar(id) {
-    return /^[a-z][a-z0-9_-]*$/.test(id) && !/^(y|n|yes|no|on|off|true|false|null)$/.test(id) ? id : quote(id);
+  /* The pack as YAML. YAML 1.1 rules for quoting, so that PyYAML (the handbook's loader) reads every text as
+   * text ("yes", "2027-03-15", "123" stay strings); characters YAML does not allow come out escaped. */
+  function cleanText(x) {
+    if (typeof x === "string") return x.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
+    if (Array.isArray(x)) return x.map(cleanText);
+    if (x && typeof x === "object") {
+      var o = {};
+      Object.keys(x).forEach(function (k) { o[k] = cleanText(x[k]); });
+      return o;
+    }
+    return x;
   }
 
   function toYaml(pack) {
-    var out = ["# yaml-language-server: $schema=../schemas/kurspaket.schema.json",
-      "# Erstellt mit „Kurspaket zusammenstellen“ auf der Website des Handbuchs.",
-      "id: " + idScalar(pack.id), "titel: " + quote(pack.titel), "ausgabe: " + pack.ausgabe];
-    var v = pack.veranstaltung || {};
-    if (v.ort || (v.trainer && v.trainer.length) || v.ende) {
-      out.push("veranstaltung:");
-      if (v.ort) out.push("  ort: " + quote(v.ort));
-      if (v.trainer && v.trainer.length) {
-        out.push("  trainer:");
-        v.trainer.forEach(function (t) { out.push("    - " + quote(t)); });
-      }
-      if (v.ende) out.push("  ende: " + quote(v.ende));
-    }
-    out.push("tage:");
-    pack.tage.forEach(function (day) {
-      out.push("  - datum: " + quote(day.datum), "    beginn: " + quote(day.beginn), "    bloecke:");
-      day.bloecke.forEach(function (b) {
-        if ("einheit" in b) {
-          out.push("      - einheit: " + idScalar(b.einheit));
-        } else {
-          out.push("      - pause: " + b.pause);
-          if (b.titel) out.push("        titel: " + quote(b.titel));
-        }
+    var body = yamlLib().stringify(cleanText(pack), { version: "1.1", lineWidth: 0, minContentWidth: 0, flowCollectionPadding: false,
+      defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" })
+      // Every text is double-quoted (keys are plain ASCII): characters YAML counts as line breaks or does not
+      // allow in a stream are written as escapes there.
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g, function (c) {
+        return "\\u" + ("000" + c.charCodeAt(0).toString(16)).slice(-4);
       });
-    });
-    if (pack.fallstudien.length) {
-      out.push("fallstudien:");
-      pack.fallstudien.forEach(function (c) { out.push("  - " + idScalar(c)); });
-    } else {
-      out.push("fallstudien: []");
-    }
-    out.push("formate: [" + pack.formate.join(", ") + "]");
-    return out.join("\n") + "\n";
+    return "# yaml-language-server: $schema=../schemas/kurspaket.schema.json\n" +
+      "# Erstellt mit „Kurspaket zusammenstellen“ auf der Website des Handbuchs.\n" + body;
   }
 
   function yamlError(line, message) { return new Error("Zeile " + line + ": " + message); }
 
-  function stripComment(line) {
-    var quoteChar = null;
-    for (var i = 0; i < line.length; i++) {
-      var c = line.charAt(i);
-      if (quoteChar === '"') {
-        if (c === "\\") i++;
-        else if (c === '"') quoteChar = null;
-      } else if (quoteChar === "'") {
-        if (c === "'") quoteChar = null;
-      } else if (c === '"' || c === "'") {
-        if (i === 0 || /[\s:\[,\-]/.test(line.charAt(i - 1))) quoteChar = c;
-      } else if (c === "#" && (i === 0 || /\s/.test(line.charAt(i - 1)))) {
-        return line.slice(0, i);
-      }
-    }
-    return line;
-  }
-
-  var ESCAPES = { "\\": "\\", '"': '"', "/": "/", n: "\n", t: "\t", r: "\r", b: "\b", f: "\f", "0": "\0", " ": " " };
-
-  function scalar(text, line) {
-    var s = text.trim();
-    if (s.charAt(0) === '"') {
-      var out = "", i = 1;
-      for (; i < s.length; i++) {
-        var c = s.charAt(i);
-        if (c === '"') break;
-        if (c !== "\\") { out += c; continue; }
-        var e = s.charAt(++i);
-        if (e in ESCAPES) { out += ESCAPES[e]; continue; }
-        var len = { x: 2, u: 4, U: 8 }[e];
-        var hex = len ? s.substr(i + 1, len) : "";
-        if (!len || !/^[0-9a-fA-F]+$/.test(hex) || hex.length !== len) throw yamlError(line, "unbekannte Zeichenfolge \\" + e + " im Text");
-        out += String.fromCodePoint(parseInt(hex, 16));
-        i += len;
-      }
-      if (i >= s.length) throw yamlError(line, "das schließende Anführungszeichen fehlt");
-      if (s.slice(i + 1).trim()) throw yamlError(line, "nach dem schließenden Anführungszeichen steht noch etwas");
-      return out;
-    }
-    if (s.charAt(0) === "'") {
-      var m = /^'((?:[^']|'')*)'$/.exec(s);
-      if (!m) throw yamlError(line, "das schließende Apostroph fehlt");
-      return m[1].replace(/''/g, "'");
-    }
-    if (/^[|>]/.test(s)) throw yamlError(line, "mehrzeiliger Text (| oder >) wird beim Hochladen nicht unterstützt");
-    if (/^[&*!{]/.test(s)) throw yamlError(line, "diese YAML-Schreibweise (" + s.charAt(0) + ") wird beim Hochladen nicht unterstützt");
-    if (s === "" || s === "~" || /^(null|Null|NULL)$/.test(s)) return null;
-    if (/^(true|True|TRUE|yes|Yes|YES|on|On|ON)$/.test(s)) return true;  // YAML 1.1, as PyYAML reads it
-    if (/^(false|False|FALSE|no|No|NO|off|Off|OFF)$/.test(s)) return false;
-    if (/^[-+]?(0|[1-9]\d*)$/.test(s)) return parseInt(s, 10);
-    return s;
-  }
-
-  function flowList(text, line) {
-    var inner = text.trim();
-    if (inner.charAt(inner.length - 1) !== "]") throw yamlError(line, "die Liste in [ ] muss in derselben Zeile enden");
-    inner = inner.slice(1, -1);
-    var items = [], current = "", q = null;
-    for (var i = 0; i < inner.length; i++) {
-      var c = inner.charAt(i);
-      if (q) {
-        current += c;
-        if (q === '"' && c === "\\") { current += inner.charAt(++i); continue; }
-        if (c === q) q = null;
-      } else if (c === '"' || c === "'") { q = c; current += c; }
-      else if (c === "[" || c === "{") throw yamlError(line, "verschachtelte Listen werden beim Hochladen nicht unterstützt");
-      else if (c === ",") { items.push(current); current = ""; }
-      else current += c;
-    }
-    if (q) throw yamlError(line, "das schließende Anführungszeichen fehlt");
-    if (current.trim() || items.length) items.push(current);
-    return items.map(function (item) {
-      if (!item.trim()) throw yamlError(line, "leerer Eintrag in der Liste");
-      return scalar(item, line);
-    });
-  }
-
-  var KEY = /^([A-Za-z_][A-Za-z0-9_-]*)[ \t]*:(?:[ \t]+(.*))?$/;
-
-  /* Block mappings, block sequences (also "- key: value" items), [a, b] lists and one-line scalars. */
+  /* YAML text → plain data (dates stay ISO text); a mistake → Error "Zeile N: …". Aliases are refused. */
   function parseYaml(text) {
-    var lines = [];
-    String(text).replace(/^\ufeff/, "").replace(/\r\n?/g, "\n").split("\n").forEach(function (raw, i) {
-      var n = i + 1;
-      var s = stripComment(raw).replace(/\s+$/, "");
-      if (!s.trim()) return;
-      if (/^ *\t/.test(s)) throw yamlError(n, "Tabulatoren zum Einrücken sind in YAML nicht erlaubt");
-      if (/^---(\s|$)/.test(s)) {
-        if (lines.length) throw yamlError(n, "mehrere Dokumente in einer Datei werden nicht unterstützt");
-        return;
-      }
-      var indent = s.length - s.replace(/^ +/, "").length;
-      var content = s.slice(indent);
-      while (content === "-" || content.slice(0, 2) === "- ") {
-        lines.push({ indent: indent, text: "-", line: n });
-        var rest = content.slice(1);
-        var spaces = rest.length - rest.replace(/^ +/, "").length;
-        indent += 1 + spaces;
-        content = rest.slice(spaces);
-      }
-      if (content) lines.push({ indent: indent, text: content, line: n });
-    });
-    var pos = 0;
-
-    function node(minIndent) {
-      var first = lines[pos];
-      if (!first || first.indent < minIndent) return null;
-      if (first.text === "-") return seq(first.indent);
-      if (KEY.test(first.text)) return map(first.indent);
-      pos++;
-      return first.text.charAt(0) === "[" ? flowList(first.text, first.line) : scalar(first.text, first.line);
+    var Y = yamlLib();
+    var doc = Y.parseDocument(String(text), { uniqueKeys: true, prettyErrors: true, strict: true });
+    var err = doc.errors[0];
+    if (err) {
+      var line = err.linePos && err.linePos[0] ? err.linePos[0].line : 1;
+      var why = err.code === "DUPLICATE_KEY" ? "ein Schlüssel kommt doppelt vor"
+        : err.code === "TAB_AS_INDENT" ? "Tabulatoren zum Einrücken sind in YAML nicht erlaubt"
+        : "hier ist die Datei kein gültiges YAML – Einrückung, Doppelpunkte, Klammern und Anführungszeichen prüfen";
+      throw yamlError(line, why);
     }
-    function seq(indent) {
-      var out = [];
-      while (pos < lines.length && lines[pos].indent === indent && lines[pos].text === "-") {
-        pos++;
-        out.push(pos < lines.length && lines[pos].indent > indent ? node(indent + 1) : null);
-      }
-      return out;
-    }
-    function map(indent) {
-      var out = {};
-      while (pos < lines.length && lines[pos].indent === indent && lines[pos].text !== "-") {
-        var ln = lines[pos];
-        var m = KEY.exec(ln.text);
-        if (!m) throw yamlError(ln.line, "erwartet „Schlüssel: Wert“");
-        if (Object.prototype.hasOwnProperty.call(out, m[1])) throw yamlError(ln.line, "der Schlüssel „" + m[1] + "“ kommt doppelt vor");
-        pos++;
-        var rest = (m[2] || "").trim();
-        if (rest) {
-          out[m[1]] = rest.charAt(0) === "[" ? flowList(rest, ln.line) : scalar(rest, ln.line);
-          if (pos < lines.length && lines[pos].indent > indent) throw yamlError(lines[pos].line, "unerwartete Einrückung (mehrzeiliger Text wird beim Hochladen nicht unterstützt)");
-        } else if (pos < lines.length && lines[pos].indent > indent) {
-          out[m[1]] = node(indent + 1);
-        } else if (pos < lines.length && lines[pos].indent === indent && lines[pos].text === "-") {
-          out[m[1]] = seq(indent);
-        } else {
-          out[m[1]] = null;
-        }
-      }
-      return out;
-    }
-    var result = node(0);
-    if (pos < lines.length) throw yamlError(lines[pos].line, "unerwartete Einrückung oder Zeile");
-    return result;
+    var alias = false;
+    Y.visit(doc, { Alias: function () { alias = true; return Y.visit.BREAK; } });
+    if (alias) throw yamlError(1, "Anker und Verweise (&, *) werden in Kurspaketen nicht unterstützt");
+    return doc.toJS({ maxAliasCount: 0 });
   }
 
   // --- the pack: state ↔ pack object (the YAML's structure), with checks -----------------------------------
@@ -295,7 +240,7 @@
 
   function emptyState() {
     return { titel: "", ort: "", trainer: [], ausgabe: "teilnehmende", ende: "", formate: ["pdf"],
-      tage: [{ datum: today(), beginn: "09:00", bloecke: [] }], fallstudien: [] };
+      tage: [{ datum: today(), beginn: "09:00", bloecke: [] }], fallstudien: [], veroeffentlichen: false };
   }
 
   function toPack(state) {
@@ -304,18 +249,32 @@
     var trainers = state.trainer.map(function (t) { return t.trim(); }).filter(Boolean);
     if (trainers.length) v.trainer = trainers;
     if (state.ende) v.ende = state.ende;
-    return {
-      id: slug(state.titel), titel: state.titel.trim(), ausgabe: state.ausgabe, veranstaltung: v,
-      tage: state.tage.map(function (d) {
-        return { datum: d.datum, beginn: d.beginn, bloecke: d.bloecke.map(function (b) {
-          if ("einheit" in b) return { einheit: b.einheit };
-          var out = { pause: b.pause };
-          if (b.titel && b.titel.trim()) out.titel = b.titel.trim();
-          return out;
-        }) };
-      }),
-      fallstudien: state.fallstudien.slice(), formate: state.formate.slice()
-    };
+    var pack = { id: slug(state.titel), titel: state.titel.trim() };
+    if (state.ausgabe === "beide") pack.ausgaben = ["teilnehmende", "trainer"];
+    else pack.ausgabe = state.ausgabe;
+    if (state.veroeffentlichen) pack.veroeffentlichen = true;
+    pack.veranstaltung = v;
+    pack.tage = state.tage.map(function (d) {
+      var day = { datum: d.datum, beginn: d.beginn };
+      if (d.ende) day.ende = d.ende;
+      day.bloecke = d.bloecke.map(function (b) {
+        if ("einheit" in b) {
+          var u = { einheit: b.einheit };
+          if (isNum(b.bis_min)) u.bis_min = b.bis_min;
+          if (isNum(b.ab_min)) u.ab_min = b.ab_min;
+          return u;
+        }
+        if ("fallstudie" in b) return { fallstudie: b.fallstudie, dauer_min: b.dauer_min };
+        if ("programmpunkt" in b) return { programmpunkt: b.programmpunkt.trim(), dauer_min: b.dauer_min };
+        var out = { pause: b.pause };
+        if (b.titel && b.titel.trim()) out.titel = b.titel.trim();
+        return out;
+      });
+      return day;
+    });
+    pack.fallstudien = state.fallstudien.slice();
+    pack.formate = state.formate.slice();
+    return pack;
   }
 
   /* A pack object from a link or a file → {state, notes}; unknown units and cases are named and left out. */
@@ -329,6 +288,11 @@
     state.titel = text(obj.titel);
     if (obj.ausgabe === "trainer" || obj.ausgabe === "teilnehmende") state.ausgabe = obj.ausgabe;
     else if (obj.ausgabe !== undefined) notes.push("Unbekannte Ausgabe „" + text(obj.ausgabe) + "“ – die Ausgabe für Teilnehmende ist eingestellt.");
+    if (Array.isArray(obj.ausgaben)) {
+      var both = obj.ausgaben.indexOf("trainer") >= 0 && obj.ausgaben.indexOf("teilnehmende") >= 0;
+      state.ausgabe = both ? "beide" : (obj.ausgaben.indexOf("trainer") >= 0 ? "trainer" : "teilnehmende");
+    }
+    state.veroeffentlichen = obj.veroeffentlichen === true;
     var v = obj.veranstaltung && typeof obj.veranstaltung === "object" ? obj.veranstaltung : {};
     state.ort = text(v.ort);
     state.trainer = (Array.isArray(v.trainer) ? v.trainer : (v.trainer ? [v.trainer] : [])).map(text).filter(Boolean);
@@ -345,7 +309,12 @@
     state.tage = [];
     days.forEach(function (d, i) {
       if (!d || typeof d !== "object") return;
-      var day = { datum: text(d.datum), beginn: text(d.beginn), bloecke: [] };
+      var day = { datum: text(d.datum), beginn: text(d.beginn), ende: "", bloecke: [] };
+      if (d.ende !== undefined && d.ende !== null && d.ende !== "") {
+        var dayEnd = parseTime(text(d.ende));
+        if (dayEnd === null) notes.push("Tag " + (i + 1) + ": das Ende „" + text(d.ende) + "“ ist keine Uhrzeit (HH:MM) und wurde weggelassen.");
+        else day.ende = hhmm(dayEnd);
+      }
       if (!validDate(day.datum)) {
         notes.push("Tag " + (i + 1) + ": „" + day.datum + "“ ist kein Datum (JJJJ-MM-TT) – bitte das Datum eintragen.");
         day.datum = "";
@@ -359,9 +328,19 @@
       }
       (Array.isArray(d.bloecke) ? d.bloecke : []).forEach(function (b) {
         if (!b || typeof b !== "object") return;
+        var minutesOf = function (x) { var n = Number(x); return Number.isInteger(n) && n >= 1 && n <= 600 ? n : null; };
         if (typeof b.einheit === "string") {
-          if (data.unitById[b.einheit]) day.bloecke.push({ uid: uid(), einheit: b.einheit });
-          else if (missingUnits.indexOf(b.einheit) < 0) missingUnits.push(b.einheit);
+          if (data.unitById[b.einheit]) {
+            var unitBlock = { uid: uid(), einheit: b.einheit };
+            if (minutesOf(b.bis_min) !== null) unitBlock.bis_min = minutesOf(b.bis_min);
+            if (minutesOf(b.ab_min) !== null) unitBlock.ab_min = minutesOf(b.ab_min);
+            day.bloecke.push(unitBlock);
+          } else if (missingUnits.indexOf(b.einheit) < 0) missingUnits.push(b.einheit);
+        } else if (typeof b.fallstudie === "string") {
+          if (data.caseById[b.fallstudie]) day.bloecke.push({ uid: uid(), fallstudie: b.fallstudie, dauer_min: minutesOf(b.dauer_min) || 60 });
+          else if (missingCases.indexOf(b.fallstudie) < 0) missingCases.push(b.fallstudie);
+        } else if (b.programmpunkt !== undefined) {
+          day.bloecke.push({ uid: uid(), programmpunkt: text(b.programmpunkt) || "Programmpunkt", dauer_min: minutesOf(b.dauer_min) || 30 });
         } else if (b.pause !== undefined) {
           var minutes = Number(b.pause);
           if (!Number.isInteger(minutes) || minutes < 5 || minutes > 240) {
@@ -403,12 +382,16 @@
       if (!day.bloecke.length) out.push(name + " ist noch leer – Einheiten oder Pausen anfügen oder den Tag entfernen.");
       day.bloecke.forEach(function (b, j) {
         if ("einheit" in b) units++;
-        else if (!Number.isInteger(b.pause) || b.pause < 5 || b.pause > 240) out.push(name + ", Block " + (j + 1) + ": eine Pause dauert 5 bis 240 Minuten.");
+        else if ("pause" in b) { if (!Number.isInteger(b.pause) || b.pause < 5 || b.pause > 240) out.push(name + ", Block " + (j + 1) + ": eine Pause dauert 5 bis 240 Minuten."); }
+        else if (!Number.isInteger(b.dauer_min) || b.dauer_min < 1 || b.dauer_min > 600) out.push(name + ", Block " + (j + 1) + ": die Dauer muss 1 bis 600 Minuten sein.");
+        else if ("programmpunkt" in b && !b.programmpunkt.trim()) out.push(name + ", Block " + (j + 1) + ": bitte den Programmpunkt benennen.");
       });
       if (schedule(day, data.unitMinutes).ende > MIDNIGHT) out.push(name + " endet erst nach Mitternacht – weniger Blöcke planen oder früher beginnen.");
     });
     if (!units) out.push("Das Kurspaket enthält noch keine Einheit.");
-    return out;
+    var pack = toPack(state);
+    pack.veranstaltung.ende = state.ende;
+    return out.concat(dayRules(pack, data.unitMinutes));
   }
 
   // --- share link -------------------------------------------------------------------------------------------
@@ -583,7 +566,8 @@
     };
     this.fileName = el("span", { class: "koko-kp__hilfe", id: "kp-titel-hinweis" });
     var edition = el("fieldset", { class: "koko-kp__gruppe" }, el("legend", {}, "Ausgabe"),
-      [["teilnehmende", "für Teilnehmende (ohne Lösungs- und Trainerhinweise)"], ["trainer", "für Trainer:innen (vollständig)"]].map(function (o) {
+      [["teilnehmende", "für Teilnehmende (ohne Lösungs- und Trainerhinweise)"], ["trainer", "für Trainer:innen (vollständig)"],
+        ["beide", "beide Ausgaben (build_pdf.py baut beide; die Druckansicht zeigt die Ausgabe für Trainer:innen)"]].map(function (o) {
         var radio = el("input", { type: "radio", name: "kp-ausgabe", id: "kp-ausgabe-" + o[0], value: o[0],
           on: { change: function () { self.state.ausgabe = o[0]; self.changed({}); self.announce("Ausgabe " + o[1] + " gewählt."); } } });
         return el("div", { class: "koko-kp__wahl" }, radio, el("label", { for: radio.id }, o[1]));
@@ -599,6 +583,11 @@
           } } });
         return el("div", { class: "koko-kp__wahl" }, box, el("label", { for: box.id }, o[1]));
       }));
+    this.publishBox = el("input", { type: "checkbox", id: "kp-veroeffentlichen", on: { change: function () {
+      self.state.veroeffentlichen = self.publishBox.checked;
+      self.changed({});
+      self.announce(self.publishBox.checked ? "Das Paket wird zur Veröffentlichung markiert." : "Das Paket wird nicht veröffentlicht.");
+    } } });
     var titleField = this.field("kp-titel", "Titel des Kurspakets (Pflicht)", this.inputs.titel);
     this.inputs.titel.setAttribute("aria-describedby", "kp-titel-hinweis");
     titleField.appendChild(this.fileName);
@@ -607,8 +596,11 @@
       el("div", { class: "koko-kp__felder" }, titleField,
         this.field("kp-ort", "Ort", this.inputs.ort),
         this.field("kp-trainer", "Trainer:innen", this.inputs.trainer, "eine Person pro Zeile"),
-        this.field("kp-ende", "Tagesende (optional)", this.inputs.ende, "Warnung, wenn ein Tag länger dauert")),
-      el("div", { class: "koko-kp__felder" }, edition, formats));
+        this.field("kp-ende", "Tagesende (optional)", this.inputs.ende, "ein Tag, der länger dauert, lässt sich nicht bauen")),
+      el("div", { class: "koko-kp__felder" }, edition, formats),
+      el("div", { class: "koko-kp__wahl" }, this.publishBox, el("label", { for: "kp-veroeffentlichen" },
+        "Auf der öffentlichen Download-Seite veröffentlichen (veroeffentlichen: true) – gilt nur für Dateien im Ordner " +
+        "course_packs/ des Projekts; Ort, Trainer:innen und die gewählten Ausgaben sind dann für alle sichtbar")));
   };
 
   // --- 2. units ----------------------------------------------------------------------------------------
@@ -674,7 +666,9 @@
         "Eskalationsstufe " + c.stufe, modules].join(" · ");
       var row = el("li", { class: "koko-kp__zeile koko-kp__fall" }, box,
         el("label", { for: box.id, class: "koko-kp__name" }, c.titel, el("span", { class: "koko-kp__fakten" }, facts)),
-        el("a", { href: c.url, class: "koko-kp__lesen" }, "lesen", hidden(": " + c.titel)));
+        el("a", { href: c.url, class: "koko-kp__lesen" }, "lesen", hidden(": " + c.titel)),
+        el("button", { type: "button", class: "md-button koko-kp__knopf", "data-fallarbeit": c.id,
+          on: { click: function () { self.addCaseWork(c.id); } } }, "als Fallarbeit einplanen", hidden(": " + c.titel)));
       row.dataset.thema = c.themen.join(" ");
       row.dataset.konstellation = c.konstellation;
       row.dataset.stufe = String(c.stufe);
@@ -729,7 +723,12 @@
   };
 
   Builder.prototype.blockLabel = function (b) {
-    if ("einheit" in b) return unitLabel(this.data.unitById[b.einheit]);
+    if ("einheit" in b) {
+      var part = isNum(b.ab_min) || isNum(b.bis_min) ? " (Minute " + (isNum(b.ab_min) ? b.ab_min : 0) + " bis " + (isNum(b.bis_min) ? b.bis_min : this.data.unitById[b.einheit].minuten) + ")" : "";
+      return unitLabel(this.data.unitById[b.einheit]) + part;
+    }
+    if ("fallstudie" in b) return "Fallarbeit: " + this.data.caseById[b.fallstudie].titel + " (" + b.dauer_min + " Minuten)";
+    if ("programmpunkt" in b) return (b.programmpunkt.trim() || "Programmpunkt") + " (" + b.dauer_min + " Minuten)";
     return (b.titel && b.titel.trim() ? b.titel.trim() : "Pause") + " (" + b.pause + " Minuten)";
   };
 
@@ -747,6 +746,9 @@
       var start = el("input", { type: "time", id: "kp-tag-" + (di + 1) + "-beginn", value: day.beginn, on: { input: function () {
         day.beginn = start.value; self.changed({ times: true });
       } } });
+      var dayEnd = el("input", { type: "time", id: "kp-tag-" + (di + 1) + "-ende", value: day.ende || "", on: { input: function () {
+        day.ende = dayEnd.value; self.changed({ times: true });
+      } } });
       var summary = el("p", { class: "koko-kp__tagzeit", id: "kp-tag-" + (di + 1) + "-zeit" });
       var warning = el("p", { class: "koko-kp__warnung", hidden: true });
       var list = el("ol", { class: "koko-kp__bloecke", "aria-labelledby": hid });
@@ -760,15 +762,24 @@
           self.addBreak(di, parseInt(breakMinutes.value, 10), breakTitle.value);
           breakTitle.value = "";
         } } }, "Pause an " + name + " anfügen"));
+      var itemMinutes = el("input", { type: "number", min: "1", max: "600", step: "5", value: "30", inputmode: "numeric" });
+      var itemTitle = el("input", { type: "text", placeholder: "z. B. Begrüßung, Feedbackrunde", autocomplete: "off" });
+      var itemRow = el("div", { class: "koko-kp__felder koko-kp__pauseneu" },
+        self.field("kp-tag-" + (di + 1) + "-punkt-titel", "Programmpunkt", itemTitle),
+        self.field("kp-tag-" + (di + 1) + "-punkt-min", "Dauer (Minuten)", itemMinutes),
+        el("button", { type: "button", class: "md-button", id: "kp-tag-" + (di + 1) + "-punkt-neu", on: { click: function () {
+          self.addItem(di, parseInt(itemMinutes.value, 10), itemTitle.value);
+        } } }, "Programmpunkt an " + name + " anfügen"));
       var removeDay = state.tage.length > 1 ? el("button", { type: "button", class: "md-button koko-kp__entfernen",
         on: { click: function () { self.removeDay(di); } } }, name + " entfernen") : null;
       self.timeCells.push({ summary: summary, warning: warning });
       self.daysBox.appendChild(el("section", { class: "koko-kp__tag", "aria-labelledby": hid },
         el("h3", { id: hid }, name),
-        el("div", { class: "koko-kp__felder" }, self.field(date.id, "Datum", date), self.field(start.id, "Beginn", start)),
+        el("div", { class: "koko-kp__felder" }, self.field(date.id, "Datum", date), self.field(start.id, "Beginn", start),
+          self.field(dayEnd.id, "Ende (optional, sonst das Tagesende oben)", dayEnd)),
         summary, warning,
         day.bloecke.length ? list : el("p", { class: "koko-kp__leer" }, "Noch keine Blöcke: Einheiten im Abschnitt 2 anfügen oder eine Pause einfügen."),
-        breakRow, removeDay));
+        breakRow, itemRow, removeDay));
     });
     this.targetIndex = Math.max(0, Math.min(this.targetIndex === undefined ? 0 : this.targetIndex, state.tage.length - 1));
     this.targetDay.textContent = "";
@@ -783,10 +794,30 @@
     var isLast = di === this.state.tage.length - 1 && bi === day.bloecke.length - 1;
     var time = el("span", { class: "koko-kp__zeit" });
     var content;
+    var parts = partLabels(this.state.tage)[di] || {};
+    function minutesField(key, text, lo, hi) {
+      var input = el("input", { type: "number", min: String(lo), max: String(hi), step: "5", value: String(b[key]), id: "kp-" + b.uid + "-min",
+        inputmode: "numeric", on: { input: function () {
+          var n = parseInt(input.value, 10);
+          b[key] = isNaN(n) ? 0 : n;
+          self.changed({ times: true });
+        } } });
+      return el("span", { class: "koko-kp__feldchen" }, el("label", { for: input.id }, text), input);
+    }
     if ("einheit" in b) {
       var u = this.data.unitById[b.einheit];
+      var split = isNum(b.ab_min) || isNum(b.bis_min);
       content = el("span", { class: "koko-kp__name" }, el("a", { href: u.url }, unitLabel(u)),
-        el("span", { class: "koko-kp__dauer" }, " · " + u.minuten + " min"));
+        el("span", { class: "koko-kp__dauer" }, " · " + (split ? (parts[bi] ? parts[bi] + ", " : "") + "Minute " + (isNum(b.ab_min) ? b.ab_min : 0) + "–" + (isNum(b.bis_min) ? b.bis_min : u.minuten) + " von " : "") + u.minuten + " min"));
+    } else if ("fallstudie" in b) {
+      var c = this.data.caseById[b.fallstudie];
+      content = el("span", { class: "koko-kp__name" }, "Fallarbeit: ", el("a", { href: c.url }, c.titel), minutesField("dauer_min", "Minuten", 1, 600));
+    } else if ("programmpunkt" in b) {
+      var ptitle = el("input", { type: "text", value: b.programmpunkt, id: "kp-" + b.uid + "-titel", autocomplete: "off",
+        on: { input: function () { b.programmpunkt = ptitle.value; self.changed({ labels: true }); } } });
+      content = el("span", { class: "koko-kp__name koko-kp__pause" },
+        el("span", { class: "koko-kp__feldchen" }, el("label", { for: ptitle.id }, "Programmpunkt"), ptitle),
+        minutesField("dauer_min", "Minuten", 1, 600));
     } else {
       var minutes = el("input", { type: "number", min: "5", max: "240", step: "5", value: String(b.pause), id: "kp-" + b.uid + "-min",
         inputmode: "numeric", on: { input: function () {
@@ -807,9 +838,11 @@
       return el("button", { type: "button", class: "md-button koko-kp__knopf", "data-aktion": action, "data-block": b.uid,
         disabled: disabled, on: { click: handler } }, text, hidden(": " + label));
     }
-    return el("li", { class: "koko-kp__block" + ("einheit" in b ? "" : " koko-kp__block--pause"), "data-block": b.uid },
+    var canSplit = "einheit" in b && !isNum(b.ab_min) && !isNum(b.bis_min) && this.data.unitById[b.einheit].minuten >= 30;
+    return el("li", { class: "koko-kp__block" + ("pause" in b ? " koko-kp__block--pause" : ""), "data-block": b.uid },
       time, content,
       el("span", { class: "koko-kp__aktionen" },
+        canSplit ? button("teilen", "mit Pause teilen", false, function () { self.split(b.uid); }) : null,
         button("hoch", upText, isFirst, function () { self.move(b.uid, -1); }),
         button("runter", downText, isLast, function () { self.move(b.uid, 1); }),
         button("entfernen", "entfernen", false, function () { self.removeBlock(b.uid); })));
@@ -848,6 +881,39 @@
     this.state.tage[di].bloecke.push(block);
     this.changed({ structure: true, focus: ["kp-tag-" + (di + 1) + "-pause-neu"] });
     this.announce(this.blockLabel(block) + " an Tag " + (di + 1) + " angefügt, " + this.timeOf(block.uid) + "." + this.warningText(di));
+  };
+
+  Builder.prototype.addItem = function (di, minutes, title) {
+    if (!Number.isInteger(minutes) || minutes < 1 || minutes > 600 || !title.trim()) {
+      this.announce("Ein Programmpunkt braucht einen Namen und 1 bis 600 Minuten.");
+      document.getElementById("kp-tag-" + (di + 1) + (title.trim() ? "-punkt-min" : "-punkt-titel")).focus();
+      return;
+    }
+    var block = { uid: uid(), programmpunkt: title.trim(), dauer_min: minutes };
+    this.state.tage[di].bloecke.push(block);
+    this.changed({ structure: true, focus: ["kp-tag-" + (di + 1) + "-punkt-neu"] });
+    this.announce(this.blockLabel(block) + " an Tag " + (di + 1) + " angefügt, " + this.timeOf(block.uid) + "." + this.warningText(di));
+  };
+
+  Builder.prototype.addCaseWork = function (caseId) {
+    var di = Math.min(this.targetIndex || 0, this.state.tage.length - 1);
+    var block = { uid: uid(), fallstudie: caseId, dauer_min: 60 };
+    this.state.tage[di].bloecke.push(block);
+    this.changed({ structure: true });
+    this.announce(this.blockLabel(block) + " an Tag " + (di + 1) + " angefügt, " + this.timeOf(block.uid) + "." + this.warningText(di));
+  };
+
+  /* A unit in two parts with a 15-minute break between them (bis_min / ab_min at the middle, in 5 minutes). */
+  Builder.prototype.split = function (blockUid) {
+    var at = this.find(blockUid);
+    if (!at) return;
+    var whole = this.data.unitById[at.block.einheit].minuten;
+    var half = Math.max(5, Math.round(whole / 2 / 5) * 5);
+    at.block.bis_min = half;
+    var rest = { uid: uid(), einheit: at.block.einheit, ab_min: half };
+    this.state.tage[at.di].bloecke.splice(at.bi + 1, 0, { uid: uid(), pause: 15, titel: "" }, rest);
+    this.changed({ structure: true, focus: ['[data-block="' + rest.uid + '"][data-aktion="hoch"]'] });
+    this.announce("„" + unitLabel(this.data.unitById[at.block.einheit]) + "“ ist geteilt: Teil 1 bis Minute " + half + ", 15 Minuten Pause, Teil 2 " + this.timeOf(rest.uid) + ".");
   };
 
   Builder.prototype.move = function (blockUid, step) {
@@ -903,9 +969,11 @@
   Builder.prototype.warning = function (di) {
     var s = schedule(this.state.tage[di], this.data.unitMinutes);
     if (s.ende > MIDNIGHT) return "Achtung: Tag " + (di + 1) + " endet erst nach Mitternacht (" + hhmm(s.ende) + " Uhr). So lässt sich das Paket nicht bauen – weniger Blöcke planen oder früher beginnen.";
-    var end = parseTime(this.state.ende);
-    if (end !== null && s.ende > end) return "Achtung: Tag " + (di + 1) + " endet um " + hhmm(s.ende) + " Uhr, " + minutesDe(s.ende - end) + " nach dem Tagesende " + hhmm(end) + " Uhr.";
-    return "";
+    var day = this.state.tage[di];
+    var end = parseTime(day.ende || this.state.ende);
+    if (end !== null && s.ende > end) return "Achtung: Tag " + (di + 1) + " endet um " + hhmm(s.ende) + " Uhr, " + minutesDe(s.ende - end) + " nach dem Tagesende " + hhmm(end) + " Uhr. So lässt sich das Paket nicht bauen.";
+    var long = dayWarnings(day, this.data.unitMinutes);
+    return long.length ? "Hinweis: Tag " + (di + 1) + ": " + long[0] : "";
   };
 
   Builder.prototype.warningText = function (di) {
@@ -927,7 +995,7 @@
       var d = days[di];
       if (!d) return;
       d.summary.textContent = germanDate(day.datum) + " · " + (n
-        ? hhmm(s.beginn) + "–" + hhmm(s.ende) + " Uhr (" + minutesDe(s.ende - s.beginn) + ", " + n + (n === 1 ? " Block)" : " Blöcke)")
+        ? hhmm(s.beginn) + "–" + hhmm(s.ende) + " Uhr (" + minutesDe(s.ende - s.beginn) + ", " + n + (n === 1 ? " Block" : " Blöcke") + ", " + ueDe(s.lernminuten) + ")"
         : "Beginn " + hhmm(s.beginn) + " Uhr");
       var w = self.warning(di);
       d.warning.textContent = w;
@@ -1067,6 +1135,7 @@
     this.inputs.trainer.value = s.trainer.join("\n");
     this.inputs.ende.value = s.ende;
     document.getElementById("kp-ausgabe-" + s.ausgabe).checked = true;
+    this.publishBox.checked = !!s.veroeffentlichen;
     ["pdf", "docx"].forEach(function (f) { document.getElementById("kp-format-" + f).checked = s.formate.indexOf(f) >= 0; });
     this.changed({ structure: true, initial: initial });
   };
@@ -1164,7 +1233,7 @@
     var state = this.state;
     var data = this.data;
     var pack = toPack(state);
-    var trainer = state.ausgabe === "trainer";
+    var trainer = state.ausgabe === "trainer" || state.ausgabe === "beide";
     var view = this.printView;
     view.textContent = "";
     var status = el("p", { class: "koko-kp__druckstatus", role: "status" }, "Die Druckansicht wird zusammengestellt …");
@@ -1179,6 +1248,7 @@
     var units = [];
     pack.tage.forEach(function (d) { d.bloecke.forEach(function (b) { if (b.einheit && units.indexOf(b.einheit) < 0) units.push(b.einheit); }); });
     var cases = pack.fallstudien.slice();
+    pack.tage.forEach(function (d) { d.bloecke.forEach(function (b) { if (b.fallstudie && cases.indexOf(b.fallstudie) < 0) cases.push(b.fallstudie); }); });
 
     // title page
     var days = pack.tage.map(function (d) { return d.datum; }).filter(validDate);
@@ -1192,6 +1262,7 @@
 
     // schedule
     var plan = el("section", { class: "koko-kp__teil", "aria-labelledby": "kp-druck-ablauf" }, el("h2", { id: "kp-druck-ablauf" }, "Ablaufplan"));
+    var labels = partLabels(pack.tage), total = 0;
     pack.tage.forEach(function (d, di) {
       var s = schedule(d, data.unitMinutes);
       var caption = germanDate(d.datum) + ", " + hhmm(s.beginn) + "–" + hhmm(s.ende) + " Uhr";
@@ -1201,10 +1272,15 @@
         el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Zeit"), el("th", { scope: "col" }, "Programm"), el("th", { scope: "col" }, "Dauer"))),
         el("tbody", {}, d.bloecke.map(function (b, bi) {
           var t = s.bloecke[bi];
-          var label = b.einheit ? unitLabel(data.unitById[b.einheit]) : el("em", {}, b.titel || "Pause");
+          var label = b.einheit ? unitLabel(data.unitById[b.einheit]) + (labels[di][bi] ? " (" + labels[di][bi] + ")" : "")
+            : b.fallstudie ? "Fallarbeit: " + data.caseById[b.fallstudie].titel
+            : b.programmpunkt ? b.programmpunkt : el("em", {}, b.titel || "Pause");
           return el("tr", {}, el("td", {}, hhmm(t.start) + "–" + hhmm(t.ende)), el("td", {}, label), el("td", {}, t.minuten + " min"));
-        }))));
+        })),
+        el("tfoot", {}, el("tr", {}, el("td", {}), el("th", { scope: "row" }, "Unterrichtseinheiten (ohne Pausen, 45 Minuten)"), el("td", {}, ueDe(s.lernminuten))))));
+      total += s.lernminuten;
     });
+    if (pack.tage.length > 1) plan.appendChild(el("p", {}, "Unterrichtseinheiten insgesamt: " + ueDe(total)));
     doc.appendChild(plan);
     var unitsPart = el("section", { class: "koko-kp__teil", "aria-labelledby": "kp-druck-einheiten" }, el("h2", { id: "kp-druck-einheiten" }, "Unterrichtseinheiten"));
     var casesPart = el("section", { class: "koko-kp__teil", "aria-labelledby": "kp-druck-faelle" }, el("h2", { id: "kp-druck-faelle" }, "Fallstudien"));
@@ -1303,6 +1379,7 @@
   // --- start ---------------------------------------------------------------------------------------------
 
   window.KokoKurspaket = { parseTime: parseTime, hhmm: hhmm, schedule: schedule, toYaml: toYaml, parseYaml: parseYaml,
+    partLabels: partLabels, dayRules: dayRules, dayWarnings: dayWarnings, ue: ue,
     fromPack: fromPack, toPack: toPack, slug: slug, packToHash: packToHash, packFromHash: packFromHash };
 
   function init() {
