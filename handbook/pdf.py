@@ -548,6 +548,11 @@ def build_all(catalog: Catalog, outdir: Path, progress: Progress = None) -> list
     for module in catalog.modules:
         jobs.append((outdir / f"modul-{module.number}.pdf",
                      lambda o, m=module.id: build_module(catalog, m, "teilnehmende", o)))
+    from . import materials  # photocopy masters of each module's participant-facing materials
+    for module in catalog.modules:
+        if any(m.participant_facing for m in catalog.materials_for_module(module.id)):
+            jobs.append((outdir / materials.copy_masters_file(module.number),
+                         lambda o, m=module.id: materials.build_copy_masters(catalog, m, o)))
     for volume in case_volumes(catalog):
         jobs.append((outdir / volume.file, lambda o, v=volume: build_volume(catalog, v, o)))
     for pack in catalog.packs:  # published packs only (veroeffentlichen: true), each edition it asks for

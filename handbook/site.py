@@ -93,6 +93,13 @@ def case_src(case_id: str) -> str:
     return f"fallstudien/{case_id}.md"
 
 
+def material_src(material_id: str) -> str:
+    return f"materialien/{material_id}.md"
+
+
+MATERIALS = "materialien/index.md"
+
+
 def topic_src(topic_id: str) -> str:
     return f"themen/{topic_id}.md"
 
@@ -113,6 +120,8 @@ def src_of(catalog: Catalog, item_id: str) -> tuple[str, str] | None:
         return GLOSSARY, item_id
     if item_id in catalog.exercises:
         return unit_src(catalog.exercises[item_id].unit_id), item_id
+    if item_id in catalog.material_by_id:
+        return material_src(item_id), ""
     return None
 
 
@@ -236,6 +245,13 @@ def generated_pages(catalog: Catalog, directory_urls: bool = True) -> dict[str, 
         src = case_src(case.id)
         pages[src] = _page(catalog, render.case_nodes(catalog, case, context(catalog, src, directory_urls)),
                            before=_print_bar())
+    if catalog.materials:
+        from . import materials
+        for material in catalog.materials:
+            src = material_src(material.id)
+            pages[src] = _page(catalog, materials.material_nodes(catalog, material, context(catalog, src, directory_urls)),
+                               before=_print_bar())
+        pages[MATERIALS] = PageHtml("Materialien", materials_index_html(catalog, directory_urls), [])
     pages[FINDER] = PageHtml("Fallfinder", finder_md(catalog, directory_urls), [])
     pages[TOPICS] = _page(catalog, topics_index_nodes(catalog, directory_urls))
     for topic_id in catalog.vocabulary.topics:
@@ -326,6 +342,46 @@ def finder_md(catalog: Catalog, directory_urls: bool = True) -> str:
             f"<tbody>\n{rows}\n</tbody></table></div></div>\n")
 
 
+def materials_index_html(catalog: Catalog, directory_urls: bool = True) -> str:
+    """The materials: a complete table; koko.js adds the filters by kind and module (as in the case finder)."""
+    from .model import MATERIAL_KINDS
+    e = html.escape
+
+    def select(name: str, label: str, options: list[tuple[str, str]]) -> str:
+        opts = "".join(f'<option value="{e(val)}">{e(text)}</option>' for val, text in options)
+        return (f'<div class="koko-filter"><label for="filter-{name}">{label}</label>'
+                f'<select id="filter-{name}" name="{name}"><option value="">alle</option>{opts}</select></div>')
+
+    kinds = [k for k in MATERIAL_KINDS if any(m.kind == k for m in catalog.materials)]
+    form = ('<form class="koko-fallfinder-filter" data-koko-fallfinder hidden role="search" aria-label="Materialien filtern">'
+            + select("art", "Art", [(k, MATERIAL_KINDS[k]) for k in kinds])
+            + select("modul", "Modul", [(m.id, f"Modul {m.number}: {render.plain(m.title)}") for m in catalog.modules])
+            + '<button type="reset" class="md-button">Filter zurücksetzen</button></form>')
+    rows = []
+    for m in sorted(catalog.materials, key=lambda m: (min(catalog.module_by_id[x].number for x in m.modules),
+                                                      list(MATERIAL_KINDS).index(m.kind), render.plain(m.title))):
+        link = html_link(MATERIALS, material_src(m.id), directory_urls)
+        modules = ", ".join(f"M{catalog.module_by_id[x].number}" for x in m.modules)
+        users = ", ".join(render.unit_number(catalog, catalog.units[u.id] if u.id in catalog.units
+                                             else catalog.units[u.unit_id]) for u in catalog.users_of_material(m.id))
+        rows.append(f'<tr data-art="{e(m.kind)}" data-modul="{e(" ".join(m.modules))}">'
+                    f'<td><a href="{e(link)}">{e(render.plain(m.title, catalog))}</a></td><td>{e(m.kind_name)}</td>'
+                    f'<td>{e(modules)}</td><td>{e(", ".join(dict.fromkeys(users.split(", "))))}</td></tr>')
+    n = len(catalog.materials)
+    return ('<h1 id="materialien">Materialien</h1>\n<p>Arbeitsblätter, Rollenkarten, Checklisten, Handouts, '
+            "Evaluationsbögen und Vorlagen, die in den Einheiten eingesetzt werden. Jede Seite lässt sich als "
+            "Kopiervorlage drucken; Rollenkarten kommen je auf ein eigenes Blatt. Vertrauliche Teile von Rollenkarten "
+            "und Hinweise für Trainer:innen stehen in den eingeklappten Blöcken für Trainer:innen. Die Kopiervorlagen "
+            "je Modul gibt es unter Downloads als PDF.</p>\n"
+            f"{form}\n\n<p class=\"koko-treffer\" aria-live=\"polite\" data-koko-treffer data-koko-noun=\"Materialien\">"
+            f"{n} Materialien</p>\n\n"
+            '<div class="md-typeset__scrollwrap"><div class="md-typeset__table koko-fallfinder"><table data-koko-falltabelle>'
+            "<caption>Materialien mit Art, Modulen und den Einheiten, in denen sie eingesetzt werden</caption>"
+            '<thead><tr><th scope="col">Material</th><th scope="col">Art</th><th scope="col">Module</th>'
+            '<th scope="col">Einheiten</th></tr></thead>'
+            f"<tbody>\n{chr(10).join(rows)}\n</tbody></table></div></div>\n")
+
+
 def topics_index_nodes(catalog: Catalog, directory_urls: bool = True) -> list:
     rows = []
     for tid, topic in catalog.vocabulary.topics.items():
@@ -377,6 +433,8 @@ def download_entries(catalog: Catalog, folder: Path | None) -> list[tuple[str, s
         return []
     wanted = list(DOWNLOAD_LABELS)
     wanted += [(f"modul-{m.number}.pdf", f"Modul {m.number}: {m.title} (PDF)") for m in catalog.modules]
+    wanted += [(f"kopiervorlagen-modul-{m.number}.pdf", f"Kopiervorlagen Modul {m.number}: Arbeitsblätter, Rollenkarten, "
+                f"Checklisten und Bögen (PDF)") for m in catalog.modules]
     from .pdf import case_volumes  # the print plan decides whether the cases come in volumes
     wanted += [(v.file, f"{v.title} ({len(v.cases)} Fälle, PDF)") for v in case_volumes(catalog)]
     for pack in catalog.packs:  # only packs with veroeffentlichen: true are published (see pdf.build_all)
@@ -438,6 +496,7 @@ def nav(catalog: Catalog, exists=lambda src: True) -> list:
         {"Start": "index.md"},
         {"Module": modules},
         {"Fallstudien": [{"Fallfinder": FINDER}, {"Themen": TOPICS}]},
+        *([{"Materialien": MATERIALS}] if catalog.materials else []),
         {"Glossar": GLOSSARY},
         {"Literatur": LITERATURE},
         {"Downloads": DOWNLOADS},

@@ -1,5 +1,5 @@
 /* KoKo-Handbuch: the site's own small script (no library, no request anywhere).
- * - Fallfinder: filters the case table; without JavaScript the table stays complete.
+ * - Fallfinder (and the materials index): filters the table; without JavaScript it stays complete.
  * - Printing: choose the edition; the participants' edition hides trainer-only blocks, and every
  *   collapsed block of the chosen edition is expanded; link targets are written out.
  * Material loads pages instantly (document$), so everything is (re)attached per page. */
@@ -33,9 +33,10 @@
         row.hidden = !ok;
         if (ok) shown++;
       });
+      var noun = counter.getAttribute("data-koko-noun") || "Fallstudien";
       counter.textContent = shown === rows.length
-        ? rows.length + " Fallstudien"
-        : shown + " von " + rows.length + " Fallstudien";
+        ? rows.length + " " + noun
+        : shown + " von " + rows.length + " " + noun;
       if (updateHash) {
         var params = new URLSearchParams();
         selects.forEach(function (s) { if (s.value) params.set(s.name, s.value); });
