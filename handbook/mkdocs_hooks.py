@@ -9,7 +9,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # MkDocs loads 
 
 from mkdocs.structure.files import File, Files  # noqa: E402
 
-from handbook import site  # noqa: E402
+from handbook import search, site  # noqa: E402
 
 
 def on_config(config):
@@ -44,6 +44,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
 
 
 def on_post_build(config) -> None:
+    search.finish(Path(config.site_dir))  # German search: normaliser, stemmer, compounds (handbook/search.py)
     # Offline bundle: Material's offline plugin would load its worker shim from a CDN; ship it from the site instead.
     if config.plugins.get("material/offline") and config.plugins["material/offline"].config.enabled:
         site.install_offline_shim(Path(config.site_dir))
