@@ -249,12 +249,14 @@ def finder_md(catalog: Catalog, directory_urls: bool = True) -> str:
 
     used_topics = [t for t in v.topics if any(t in c.topics for c in catalog.cases)]
     used_stages = sorted({c.escalation_stage for c in catalog.cases})
-    form = ('<form class="koko-fallfinder-filter" data-koko-fallfinder hidden role="search" aria-label="Fallstudien filtern">'
+    # A group of filters, not a form to submit: they apply as they change (a <form> without submit button
+    # is an HTML_CodeSniffer error, H32.2).
+    form = ('<div class="koko-fallfinder-filter" data-koko-fallfinder hidden role="search" aria-label="Fallstudien filtern">'
             + select("thema", "Konfliktthema", [(t, v.topics[t].name) for t in used_topics])
             + select("konstellation", "Konstellation", [(k, n.name) for k, n in v.constellations.items()])
             + select("stufe", "Eskalationsstufe", [(str(s), f"{s} – {v.stages[s].name}") for s in used_stages])
             + select("modul", "Modul", [(m.id, f"Modul {m.number}: {m.title}") for m in catalog.modules])
-            + '<button type="reset" class="md-button">Filter zurücksetzen</button></form>')
+            + '<button type="button" class="md-button" data-koko-zuruecksetzen>Filter zurücksetzen</button></div>')
     rows = "\n".join(_case_row(catalog, c, directory_urls) for c in catalog.cases)
     n = len(catalog.cases)
     heads = "".join(f'<th scope="col">{h}</th>' for h in FINDER_COLUMNS)

@@ -183,7 +183,7 @@ def test_fallfinder_filters_in_the_browser(real_site):
         p.select_option("#filter-thema", "")
         for i in range(p.locator("tbody tr:not([hidden])").count()):
             assert p.locator("tbody tr:not([hidden])").nth(i).get_attribute("data-konstellation") == "organisationen_intern"
-        p.click("[data-koko-fallfinder] button[type=reset]")
+        p.click("[data-koko-fallfinder] button[data-koko-zuruecksetzen]")
         p.wait_for_function(f"document.querySelectorAll('tbody tr:not([hidden])').length === {total}")
 
 

@@ -175,3 +175,15 @@ def test_pack_builder_script_only_on_the_builder_page(real_site):
         p = browser.new_page()
         p.goto(base + "kurspaket/", wait_until="networkidle")
         assert p.locator("[data-koko-kurspaket] input[type=checkbox]").count() > 10  # the builder ran
+
+
+def test_canonical_links_and_sitemap_use_the_one_site_url(real_site):
+    from mkdocs.config import load_config
+    from browser import ROOT
+    site_url = load_config(str(ROOT / "mkdocs.yml")).site_url
+    assert site_url.startswith("https://") and site_url.endswith("/")
+    sitemap = (real_site / "sitemap.xml").read_text(encoding="utf-8")
+    locs = re.findall(r"<loc>([^<]+)</loc>", sitemap)
+    assert len(locs) > 60 and all(u.startswith(site_url) for u in locs)
+    case = (real_site / "fallstudien" / "f-burkini-schwimmbad-mittelstadt" / "index.html").read_text(encoding="utf-8")
+    assert f'<link rel="canonical" href="{site_url}fallstudien/f-burkini-schwimmbad-mittelstadt/">' in case

@@ -106,8 +106,10 @@
       });
     }
     form.addEventListener("change", function () { apply(true); });
-    form.addEventListener("reset", function () { setTimeout(function () { apply(true); }, 0); });
-    form.addEventListener("submit", function (e) { e.preventDefault(); });
+    form.querySelector("[data-koko-zuruecksetzen]").addEventListener("click", function () {
+      selects.forEach(function (s) { s.value = ""; });
+      apply(true);
+    });
     fromHash();
     apply(false);
   }
@@ -225,7 +227,19 @@
     });
   }
 
+  // Theme markup, mended for assistive technology: icons inside named links and buttons are decoration
+  // (IBM svg_graphics_labelled); Material's table-of-contents toggle without its label (a page whose only
+  // heading is the title) is an unlabelled checkbox that does nothing (HTML_CodeSniffer H91, F68).
+  function mendThemeMarkup(root) {
+    root.querySelectorAll("svg:not([aria-hidden]):not([role])").forEach(function (svg) {
+      if (!svg.querySelector("title")) svg.setAttribute("aria-hidden", "true");
+    });
+    var toc = document.getElementById("__toc");
+    if (toc && !root.querySelector('label[for="__toc"]')) toc.remove();
+  }
+
   function init() {
+    mendThemeMarkup(document);
     nameDrawerToc(document);
     labelTableCells(document);
     setupScrollAreas(document);
