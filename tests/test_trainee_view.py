@@ -187,3 +187,25 @@ def test_canonical_links_and_sitemap_use_the_one_site_url(real_site):
     assert len(locs) > 60 and all(u.startswith(site_url) for u in locs)
     case = (real_site / "fallstudien" / "f-burkini-schwimmbad-mittelstadt" / "index.html").read_text(encoding="utf-8")
     assert f'<link rel="canonical" href="{site_url}fallstudien/f-burkini-schwimmbad-mittelstadt/">' in case
+
+
+def test_pages_show_labels_not_internal_keys(real_site):
+    """Trainees read "Innerhalb von Organisationen", never the key `organisationen_intern` (the authors'
+    guide under mitmachen/ names the keys on purpose: authors write them)."""
+    import html as html_lib
+
+    import yaml
+    from browser import ROOT
+    vocabulary = yaml.safe_load((ROOT / "vokabular.yml").read_text(encoding="utf-8"))
+    keys = {item["id"] for group in vocabulary.values() if isinstance(group, list)
+            for item in group if isinstance(item, dict) and "_" in str(item.get("id", ""))}
+    assert "organisationen_intern" in keys
+    found = []
+    for rel in html_pages(real_site):
+        if rel.startswith("mitmachen/"):
+            continue
+        page = (real_site / (rel + "index.html" if rel.endswith("/") or rel == "" else rel)).read_text(encoding="utf-8")
+        text = re.sub(r"<script\b.*?</script>|<[^>]+>", " ", page, flags=re.S)
+        words = set(re.findall(r"[a-z_]+", html_lib.unescape(text)))
+        found += [f"{rel or '/'}: {k}" for k in sorted(keys & words)]
+    assert found == []

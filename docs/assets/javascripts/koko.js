@@ -228,14 +228,14 @@
   }
 
   // Theme markup, mended for assistive technology: icons inside named links and buttons are decoration
-  // (IBM svg_graphics_labelled); Material's table-of-contents toggle without its label (a page whose only
-  // heading is the title) is an unlabelled checkbox that does nothing (HTML_CodeSniffer H91, F68).
+  // (IBM svg_graphics_labelled); Material's table-of-contents toggle on a page whose only heading is the
+  // title has no label element: it gets a name (HTML_CodeSniffer H91, F68; removing it upsets the drawer).
   function mendThemeMarkup(root) {
     root.querySelectorAll("svg:not([aria-hidden]):not([role])").forEach(function (svg) {
       if (!svg.querySelector("title")) svg.setAttribute("aria-hidden", "true");
     });
     var toc = document.getElementById("__toc");
-    if (toc && !root.querySelector('label[for="__toc"]')) toc.remove();
+    if (toc && !root.querySelector('label[for="__toc"]')) toc.setAttribute("aria-label", "Inhaltsverzeichnis dieser Seite");
   }
 
   function init() {
