@@ -1,23 +1,26 @@
-"""mkdocs-macros: variables and macros for the hand-written pages in docs/. All logic lives in handbook.site."""
-import re
+"""mkdocs-macros: values and macros for the hand-written pages in docs/. All logic lives in handbook.site.
 
-from handbook import packbuilder, render, site, stats
+Every value is a placeholder that handbook.site replaces with HTML after Markdown has run: text from the
+content never becomes Markdown or template source.
+"""
+from handbook import packbuilder, site, stats
 
 
 def define_env(env):
     catalog = site.catalog_for(env.conf)
-    ctx = render.Context(target="site")
     meta = catalog.meta
-    # Values from handbuch.yml go into Markdown: as plain text (no HTML, no Markdown), the licence URL only as http(s).
-    url = meta.licence.url if re.fullmatch(r"https?://[^\s<>()\[\]]+", meta.licence.url or "") else ""
+    text = lambda value: site.text_fragment(value, catalog)
     env.variables["handbuch"] = {
-        "titel": render.plain(meta.title), "stand": catalog.meta.edition_de, "herausgeber": render.plain(meta.editor),
-        "lizenz": render.plain(meta.licence.name), "lizenz_url": url,
-        "kontakt_rolle": render.plain(meta.contact_role), "kontakt_email": render.plain(meta.contact_email),
+        "titel": text(meta.title), "stand": text(meta.edition_de), "herausgeber": text(meta.editor),
+        "lizenz": text(meta.licence.name), "kontakt_rolle": text(meta.contact_role), "kontakt_email": text(meta.contact_email),
     }
     env.variables["zahlen"] = stats.counts(catalog)
-    env.macro(lambda: render.markdown(catalog.meta.imprint, ctx), "impressum")
-    env.macro(lambda: site.downloads_md(catalog), "downloads")
-    env.macro(lambda: site.module_list_md(catalog), "modulliste")
+    env.macro(lambda: site.fragment(site.imprint_html(catalog), block=True), "impressum")
+    env.macro(lambda: site.fragment(site.licence_html(catalog)), "lizenz")
+    env.macro(lambda: site.fragment(site.downloads_html(catalog, directory_urls=env.conf.use_directory_urls), block=True),
+              "downloads")
+    env.macro(lambda: site.fragment(site.module_list_html(catalog, directory_urls=env.conf.use_directory_urls), block=True),
+              "modulliste")
     # The course-pack builder reads its data from this block; URLs follow the build (directory or .html URLs).
-    env.macro(lambda: packbuilder.data_block(catalog, env.conf.use_directory_urls), "kurspaket_daten")
+    env.macro(lambda: site.fragment(packbuilder.data_block(catalog, env.conf.use_directory_urls), block=True),
+              "kurspaket_daten")

@@ -9,8 +9,8 @@ Steps:
 
 * ``check_s`` – wall time of ``python -m handbook check`` (load, validate, anonymisation), process included;
 * ``site_s`` – :func:`handbook.build.build` with ``pdfs=False, offline=False``;
-* ``plain_s`` – the floor: the same pages, pre-rendered to plain Markdown, built by plain MkDocs with the same
-  theme, extensions and plugins minus macros and minus our hooks;
+* ``plain_s`` – the floor: the same final pages (each page's finished HTML as the source of a plain page), built
+  by plain MkDocs with the same theme, extensions and plugins minus macros and minus our hooks;
 * ``pdf_s`` – the handbook PDF (participants' edition); ``pack_s`` – one course pack PDF;
 * ``peak_rss_mb`` – the largest resident set of the site and PDF build processes (with their children);
 * ``serve_rebuild_s`` – ``mkdocs serve`` on the generated tree: time from editing one case-study YAML until the
@@ -228,7 +228,7 @@ def generate(dest: Path, n: int, *, seed: int = 8) -> Path:
 # --- child processes --------------------------------------------------------------------------------------
 
 _CAPTURE_HOOK = '''
-"""Benchmark only: after every other plugin and hook, keep the final Markdown of each page and the config."""
+"""Benchmark only: after every other plugin and hook, keep the final HTML of each page and the config."""
 import json, os
 from pathlib import Path
 from mkdocs.plugins import event_priority
@@ -245,11 +245,14 @@ def on_config(config):
 
 
 @event_priority(-100)
-def on_page_markdown(markdown, page, config, files):
+def on_page_content(html, page, config, files):
+    # The floor builds the same final pages: each page's finished HTML, as a raw HTML block of its source.
     target = OUT / "docs" / page.file.src_uri
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(markdown, encoding="utf-8")
-    return markdown
+    title = page.meta.get("title")
+    front = "---\ntitle: " + json.dumps(title, ensure_ascii=False) + "\n---\n\n" if title else ""
+    target.write_text(front + '<div class="koko-seite">\n' + html + "\n</div>\n", encoding="utf-8")
+    return html
 '''
 
 

@@ -1,15 +1,20 @@
 """The Content-Security-Policy for publishing the built site: only the site's own origin, no ``unsafe-inline``.
 
-Material for MkDocs writes a few small inline scripts into every page (the base URL for its local storage, the
-colour palette, the tab anchor). Their SHA-256 hashes are computed from the built site, so the policy allows
-exactly those scripts and nothing else. ``python -m handbook csp`` prints the header for a built ``site/``;
-``deploy/nginx.conf`` carries it and a test keeps both in step.
+The policy covers only the project's own code. The inline scripts it may allow are those the theme's and the
+project's templates contain (Material writes a few small ones into every page: the base URL for its local
+storage, the colour palette, the tab anchor); each template script becomes a pattern (its Jinja expressions
+as wildcards), and only an inline script on a built page that matches one of them is hashed into the policy.
+Style attributes are allowed from a fixed list (the table alignments the site's HTML writer sets, and those
+the templates write). :func:`verify` fails the build when a page carries an inline script or a style
+attribute outside that set — whatever the content says, it can never add to the policy.
+``python -m handbook csp`` prints the header for a built ``site/``; ``deploy/nginx.conf`` carries it.
 """
 from __future__ import annotations
 
 import base64
 import hashlib
 import re
+from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -50,16 +55,94 @@ def _hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-def inline_hashes(site: Path) -> tuple[list[str], list[str], list[str]]:
-    """Hashes of the inline scripts, of the inline <style> blocks and of the style attribute values, over every
-    HTML page of a built site."""
-    scripts: set[str] = set()
-    styles: set[str] = set()
-    attributes: set[str] = set()
+_ROOT = Path(__file__).resolve().parent.parent
+_TEMPLATE_SCRIPT = re.compile(r"<script(\s[^>]*)?>(.*?)</script>", re.S | re.I)
+_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+_TEMPLATE_STYLE = re.compile(r'style="([^"]*)"')
+#: Style attributes the site's own HTML writer sets (handbook.html_writer: table column alignment), and those
+#: Python-Markdown's tables extension writes on the hand-written pages (with a semicolon).
+WRITER_STYLES = tuple(f"text-align: {a}{end}" for a in ("left", "right", "center") for end in ("", ";"))
+
+
+def _template_dirs() -> list[Path]:
+    import material
+    return [Path(material.__file__).resolve().parent / "templates", _ROOT / "overrides"]
+
+
+def _pattern(template: str) -> re.Pattern:
+    """A template snippet as a pattern: Jinja expressions match anything, whitespace is flexible."""
+    parts = []
+    for i, literal in enumerate(_JINJA.split(template.strip())):
+        if i:
+            parts.append(r"[^<]*?")
+        parts.append(r"\s*".join(re.escape(chunk) for chunk in literal.split()))
+    return re.compile(r"\s*" + "".join(parts) + r"\s*", re.S)
+
+
+@lru_cache(maxsize=1)
+def own_scripts() -> tuple[re.Pattern, ...]:
+    """Patterns of every inline script in the theme's and the project's templates."""
+    patterns = []
+    for folder in _template_dirs():
+        for path in sorted(folder.rglob("*.html")):
+            for m in _TEMPLATE_SCRIPT.finditer(path.read_text(encoding="utf-8")):
+                attrs, body = m.group(1) or "", m.group(2)
+                if "src=" in attrs or not body.strip():
+                    continue
+                kind = re.search(r'type="([^"]*)"', attrs)
+                if kind and kind.group(1).strip().lower() not in _JS_TYPES:
+                    continue
+                patterns.append(_pattern(body))
+    return tuple(patterns)
+
+
+@lru_cache(maxsize=1)
+def own_styles() -> tuple[re.Pattern, ...]:
+    patterns = [re.compile(re.escape(s)) for s in WRITER_STYLES]
+    for folder in _template_dirs():
+        for path in sorted(folder.rglob("*.html")):
+            patterns += [_pattern(m.group(1)) for m in _TEMPLATE_STYLE.finditer(path.read_text(encoding="utf-8"))]
+    return tuple(patterns)
+
+
+def _own(value: str, patterns: tuple[re.Pattern, ...]) -> bool:
+    return any(p.fullmatch(value) for p in patterns)
+
+
+class PolicyError(ValueError):
+    """A built page carries an inline script or style attribute that is not the project's own code."""
+
+
+def _pages(site: Path):
     for page in sorted(Path(site).rglob("*.html")):
         parser = _InlineScripts()
         parser.feed(page.read_text(encoding="utf-8"))
         parser.close()
+        yield page, parser
+
+
+def verify(site: Path) -> None:
+    """Raise :class:`PolicyError` (German) when a page has an inline script or style that is not the project's."""
+    foreign: list[str] = []
+    for page, parser in _pages(site):
+        rel = page.relative_to(site)
+        foreign += [f"{rel}: Inline-Skript »{s.strip()[:80]}«" for s in parser.scripts if not _own(s, own_scripts())]
+        foreign += [f"{rel}: style-Attribut »{s[:80]}«" for s in parser.style_attributes if not _own(s, own_styles())]
+        foreign += [f"{rel}: <style>-Block »{s.strip()[:80]}«" for s in parser.styles]
+    foreign = list(dict.fromkeys(foreign))
+    if foreign:
+        shown = "\n  ".join(foreign[:20]) + (f"\n  … und {len(foreign) - 20} weitere" if len(foreign) > 20 else "")
+        raise PolicyError("Seiten enthalten Skripte oder Stile, die nicht aus den Vorlagen des Projekts stammen "
+                          f"(die Content-Security-Policy erlaubt sie nicht):\n  {shown}")
+
+
+def inline_hashes(site: Path) -> tuple[list[str], list[str], list[str]]:
+    """Hashes of the project's own inline scripts, <style> blocks and style attributes on the built pages."""
+    verify(site)
+    scripts: set[str] = set()
+    styles: set[str] = set()
+    attributes: set[str] = set()
+    for _page, parser in _pages(site):
         scripts.update(_hash(s) for s in parser.scripts)
         styles.update(_hash(s) for s in parser.styles)
         attributes.update(_hash(s) for s in parser.style_attributes)
@@ -69,8 +152,8 @@ def inline_hashes(site: Path) -> tuple[list[str], list[str], list[str]]:
 def policy(site: Path) -> str:
     """The Content-Security-Policy header value for a built site."""
     scripts, styles, attributes = inline_hashes(site)
-    # Python-Markdown writes the column alignment of tables as style="text-align: …": a handful of fixed values,
-    # allowed one by one ('unsafe-hashes' lets hashes match style attributes; it is not 'unsafe-inline').
+    # Table alignments are style="text-align: …": three fixed values, allowed one by one ('unsafe-hashes' lets
+    # hashes match style attributes; it is not 'unsafe-inline').
     style_sources = ["'self'", *styles] + (["'unsafe-hashes'", *attributes] if attributes else [])
     directives = [
         "default-src 'self'",

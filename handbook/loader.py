@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from . import packs
+from . import text as T
 from .errors import ContentError, Problem
 from .model import (Actor, Anonymisation, Block, Catalog, CaseStudy, CoursePack, Day, Exception_, Exercise, Figure,
                     GlossaryTerm, Licence, Meta, Module, Named, Reference, Source, Stage, Unit, Vocabulary)
@@ -21,7 +22,7 @@ from .schema import describe, suggest, validate
 log = logging.getLogger("handbook.loader")
 
 #: The project's own link syntax inside Markdown: [[id]] or [[id|Linktext]].
-LINK = re.compile(r"\[\[([A-Za-z0-9_-]+)(?:\|([^\]\n]+))?\]\]")
+LINK = T.LINK
 #: A day in a date: 3.3.2022, 2022-03-03, 3. März
 _DAY_PRECISE = re.compile(
     r"\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}\.\s*\d{1,2}\.|\b\d{1,2}\.\s*(Januar|Jänner|Februar|März|April|Mai|Juni|Juli|"
@@ -81,6 +82,27 @@ def _ids_in(data: object) -> set[str]:
     return found
 
 
+def _md(ctx: _Context, doc: Document, path: tuple, value: object) -> T.Markdown:
+    """A Markdown field, parsed once; what its author must fix is reported at its line and column."""
+    if value is None:
+        value = ""
+    parsed = T.parse_markdown(str(value))
+    key = next((p for p in reversed(path) if isinstance(p, str)), "")
+    for issue in parsed.issues:
+        line, col = doc.locate(path, issue.offset, issue.length)
+        ctx.problems.append(Problem(doc.path, line, col, f"{key}: {issue.message}", issue.code))
+    return parsed
+
+
+def _pl(value: object) -> T.Plain:
+    """A plain-text field, parsed once (text and [[id]] links)."""
+    return T.parse_plain("" if value is None else str(value))
+
+
+def _pls(values) -> list:
+    return [_pl(v) for v in values or []]
+
+
 def content_files(root: Path) -> list[str]:
     """The content files of a tree, relative to it, in a stable order."""
     files = [name for name in SINGLE_FILES if (root / name).exists()]
@@ -124,7 +146,7 @@ def load(root: Path | str = ".", *, check_anonymity: bool = True) -> Catalog:
                     scanner.add(doc)
 
     vocab = _vocabulary(docs["vokabular.yml"])
-    meta = _meta(docs["handbuch.yml"])
+    meta = _meta(ctx, docs["handbuch.yml"])
     glossary, glossary_docs = _glossary(ctx, docs["glossar.yml"])
     references = _references(ctx, docs["literatur.yml"])
     known_refs = {r.id for r in references} | ctx.lenient_ids
@@ -202,21 +224,23 @@ def _vocabulary(doc: Document | None) -> Vocabulary | None:
         municipality_types=named(d["kommunetypen"]))
 
 
-def _meta(doc: Document | None) -> Meta | None:
+def _meta(ctx: _Context, doc: Document | None) -> Meta | None:
     if doc is None:
         return None
     d = doc.data
     lic = d["lizenz"]
-    return Meta(title=d["titel"], subtitle=d.get("untertitel", ""), edition=dt.date.fromisoformat(d["stand"]),
-                editor=d["herausgeber"], licence=Licence(lic["name"], lic["kennung"], lic.get("url", "")),
-                imprint=d.get("impressum", ""), contact_role=d["kontakt"]["rolle"], contact_email=d["kontakt"]["email"])
+    return Meta(title=_pl(d["titel"]), subtitle=_pl(d.get("untertitel", "")), edition=dt.date.fromisoformat(d["stand"]),
+                editor=_pl(d["herausgeber"]), licence=Licence(_pl(lic["name"]), _pl(lic["kennung"]), lic.get("url", "")),
+                imprint=_md(ctx, doc, ("impressum",), d.get("impressum", "")), contact_role=_pl(d["kontakt"]["rolle"]),
+                contact_email=_pl(d["kontakt"]["email"]))
 
 
 def _glossary(ctx: _Context, doc: Document | None) -> tuple[list[GlossaryTerm], Document | None]:
     if doc is None:
         return [], None
-    terms = [GlossaryTerm(t["id"], t["begriff"], t["definition"], t.get("abkuerzung", ""), t.get("siehe", []))
-             for t in doc.data["begriffe"]]
+    terms = [GlossaryTerm(t["id"], _pl(t["begriff"]), _md(ctx, doc, ("begriffe", i, "definition"), t["definition"]),
+                          _pl(t.get("abkuerzung", "")), t.get("siehe", []))
+             for i, t in enumerate(doc.data["begriffe"])]
     ids = {t.id for t in terms}
     for i, term in enumerate(terms):
         for j, ref in enumerate(term.see):
@@ -247,14 +271,32 @@ def _module(ctx: _Context, doc: Document) -> Module:
     units = []
     for i, u in enumerate(d["einheiten"]):
         line, col = doc.where(("einheiten", i))
-        exercises = [Exercise(e["id"], e["titel"], e["dauer_min"], e["sozialform"], e["aufgabe"],
-                              e.get("loesungshinweis", ""), u["id"]) for e in u.get("uebungen", [])]
-        figures = [Figure(f["datei"], f["alt"], f.get("titel", "")) for f in u.get("abbildungen", [])]
-        units.append(Unit(u["id"], u["titel"], u["dauer_min"], u["lernziele"], u["inhalt"], u.get("methoden", []),
-                          u.get("material", []), exercises, u.get("trainerhinweise", ""), u.get("literatur", []),
+        at = ("einheiten", i)
+        exercises = [Exercise(e["id"], _pl(e["titel"]), e["dauer_min"], _pl(e["sozialform"]),
+                              _md(ctx, doc, at + ("uebungen", j, "aufgabe"), e["aufgabe"]),
+                              _md(ctx, doc, at + ("uebungen", j, "loesungshinweis"), e.get("loesungshinweis", "")), u["id"])
+                     for j, e in enumerate(u.get("uebungen", []))]
+        figures = [Figure(f.get("datei", ""), _pl(f["alt"]), _pl(f.get("titel", ""))) for f in u.get("abbildungen", [])]
+        units.append(Unit(u["id"], _pl(u["titel"]), u["dauer_min"], _pls(u["lernziele"]),
+                          _md(ctx, doc, at + ("inhalt",), u["inhalt"]), _pls(u.get("methoden", [])),
+                          _pls(u.get("material", [])), exercises,
+                          _md(ctx, doc, at + ("trainerhinweise",), u.get("trainerhinweise", "")), u.get("literatur", []),
                           u.get("glossar", []), figures, d["id"], Source(doc.path, line, col)))
-    return Module(d["id"], d["nummer"], d["titel"], d["beschreibung"], d["dauer_tage"], d["lernziele"], units,
-                  Source(doc.path, 1, 1))
+    return Module(d["id"], d["nummer"], _pl(d["titel"]), _md(ctx, doc, ("beschreibung",), d["beschreibung"]),
+                  d["dauer_tage"], _pls(d["lernziele"]), units, Source(doc.path, 1, 1))
+
+
+# The site and the print put "Die Teilnehmenden können …" above every list of learning goals.
+_OBJECTIVE_LEAD = re.compile(r"\s*(die\s+)?(teilnehmenden|teilnehmende|teilnehmer:innen)\s+können\b", re.IGNORECASE)
+
+
+def _check_objectives(ctx: _Context, doc: Document, path: tuple, objectives: list[str]) -> None:
+    for k, goal in enumerate(objectives):
+        lead = _OBJECTIVE_LEAD.match(goal) if isinstance(goal, str) else None
+        if lead:
+            ctx.add(doc, path + (k,), f"lernziele[{k + 1}]: beginnt mit „{lead.group(0).strip()}“ – "
+                    "diesen Satzanfang setzen Website und PDF selbst davor; das Lernziel mit dem Inhalt beginnen "
+                    "(z. B. „die neun Eskalationsstufen benennen“)", code="content.objective_lead")
 
 
 def _check_modules(ctx: _Context, root: Path, docs: list[Document], modules: list[Module],
@@ -272,7 +314,9 @@ def _check_modules(ctx: _Context, root: Path, docs: list[Document], modules: lis
             ctx.add(doc, ("nummer",), f"nummer: Modul {module.number} gibt es schon ({numbers[module.number]})",
                     code="ref.duplicate_id")
         numbers.setdefault(module.number, doc.path)
+        _check_objectives(ctx, doc, ("lernziele",), module.objectives)
         for i, unit in enumerate(module.units):
+            _check_objectives(ctx, doc, ("einheiten", i, "lernziele"), unit.objectives)
             if not unit.id.startswith(module.id + "-"):
                 ctx.add(doc, ("einheiten", i, "id"),
                         f"einheiten[{i + 1}].id: erwartet eine Kennung, die mit '{module.id}-' beginnt, gefunden '{unit.id}'",
@@ -328,13 +372,14 @@ def _case(ctx: _Context, doc: Document, vocab: Vocabulary | None) -> CaseStudy:
                 ctx.add(doc, ("themen", i), f"themen: unbekanntes Thema {describe(topic)}{suggest(topic, vocab.topics)} "
                                             "(Themen stehen in vokabular.yml)", code="vocab.thema")
     an = d["anonymisierung"]
-    anon = Anonymisation(an["verfahren"], an["geprueft_von"], dt.date.fromisoformat(an["geprueft_am"]),
+    anon = Anonymisation(_pl(an["verfahren"]), _pl(an["geprueft_von"]), dt.date.fromisoformat(an["geprueft_am"]),
                          an["freigegeben"], [Exception_(x["text"], x["begruendung"]) for x in an.get("ausnahmen", [])])
-    actors = [Actor(a["rolle"], a["interessen"], a.get("position", "")) for a in d["akteure"]]
-    return CaseStudy(d["id"], d["titel"], d["herkunft"], d["kommune"]["typ"], d["kommune"]["region"], period,
-                     d["konstellation"], d["themen"], d["eskalationsstufe"], actors, d["ausgangslage"], d["verlauf"],
-                     d["intervention"], d["ergebnis"], d["lernerfahrungen"], d["reflexionsfragen"], d["module"], anon,
-                     Source(doc.path, 1, 1))
+    actors = [Actor(_pl(a["rolle"]), _pl(a["interessen"]), _pl(a.get("position", ""))) for a in d["akteure"]]
+    story = {k: _md(ctx, doc, (k,), d[k]) for k in ("ausgangslage", "verlauf", "intervention", "ergebnis")}
+    return CaseStudy(d["id"], _pl(d["titel"]), d["herkunft"], d["kommune"]["typ"], _pl(d["kommune"]["region"]),
+                     _pl(period), d["konstellation"], d["themen"], d["eskalationsstufe"], actors, story["ausgangslage"],
+                     story["verlauf"], story["intervention"], story["ergebnis"], _pls(d["lernerfahrungen"]),
+                     _pls(d["reflexionsfragen"]), d["module"], anon, Source(doc.path, 1, 1))
 
 
 def _choices(named: dict) -> str:

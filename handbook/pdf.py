@@ -1,11 +1,12 @@
 """The print path: handbook, module and course-pack PDFs (and course-pack DOCX) from the shared rendering.
 
-Markdown comes from :mod:`handbook.render` (the same functions as the site, with ``target="print"``); pandoc
-(the binary that pypandoc_binary ships) turns it into Typst with our Lua filter, :file:`templates/koko.typ`
-supplies the layout, and the ``typst`` package compiles a tagged PDF that declares PDF/UA-1.
+The document tree comes from :mod:`handbook.render` (the same functions as the site, with ``target="print"``);
+:mod:`handbook.pandoc_writer` turns it into pandoc's JSON AST, which pandoc (the binary that pypandoc_binary
+ships) reads with ``--from=json`` and writes as Typst with our Lua filter; :file:`templates/koko.typ` supplies
+the layout, and the ``typst`` package compiles a tagged PDF that declares PDF/UA-1.
 
-Content is data: the Markdown reader has raw HTML/TeX, raw attributes, TeX maths and YAML metadata blocks
-switched off; everything this module writes into Typst code itself is a Typst string literal.
+Content is data: pandoc never parses content text (it gets Str nodes), and everything this module writes
+into Typst code itself is a Typst string literal.
 """
 from __future__ import annotations
 
@@ -21,18 +22,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import render
+from . import bibliography, pandoc_writer, render
+from . import text as T
 from .errors import BuildError, ContentError
-from .loader import LINK
 from .model import Catalog, CoursePack, Module, Unit, german_date, hhmm
+from .render_nodes import Cite, Div, Figure
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 LUA_FILTER = TEMPLATES / "koko.lua"
 TYPST_TEMPLATE = TEMPLATES / "koko.typ"
 
-#: pandoc's Markdown with everything switched off that would let content act as code.
-READER = ("markdown-raw_html-raw_tex-raw_attribute-tex_math_dollars-tex_math_single_backslash"
-          "-latex_macros-yaml_metadata_block-auto_identifiers+citations")
 PDF_STANDARD = "ua-1"
 EDITION_NAMES = {"teilnehmende": "Ausgabe für Teilnehmende", "trainer": "Ausgabe für Trainer:innen"}
 
@@ -43,7 +42,7 @@ Progress = Callable[[str], None] | None
 
 @dataclass
 class Document:
-    """One print document: its Markdown body and what goes on the cover and into the PDF metadata."""
+    """One print document: its tree and what goes on the cover and into the PDF metadata."""
 
     name: str  # file name, for messages
     title: str
@@ -52,7 +51,7 @@ class Document:
     edition: str  # "teilnehmende" | "trainer"
     author: str
     facts: list[tuple[str, str]]  # cover lines: label, value
-    markdown: str = ""
+    nodes: list = field(default_factory=list)
     all_references: bool = False  # the handbook lists every reference, the others only what they cite
     keywords: list[str] = field(default_factory=list)
 
@@ -63,22 +62,30 @@ class _Print:
     def __init__(self, catalog: Catalog, edition: str, *, ids: Iterable[str], terms: Iterable[str]):
         if edition not in render.EDITIONS:
             raise BuildError(f"Unbekannte Ausgabe '{edition}': erwartet 'teilnehmende' oder 'trainer'")
+        self.catalog = catalog
         self.ids = set(ids)
         self.terms = set(terms)
         self.ctx = render.Context(target="print", edition=edition, link=self.link, cite=self.cite,
-                                  term_link=self.term_link)
+                                  term_link=self.term_link, figure=self.figure)
 
     def link(self, item_id: str) -> str | None:
-        if item_id.startswith("file:"):
-            return "/" + item_id[5:].lstrip("/")  # Typst resolves "/…" against the project root
         return f"#{item_id}" if item_id in self.ids or item_id in self.terms else None
 
     def term_link(self, term_id: str) -> str | None:
         return f"#{term_id}" if term_id in self.terms else None
 
     @staticmethod
-    def cite(ids: list[str]) -> str:
-        return "[" + "; ".join(f"@{i}" for i in ids) + "]"
+    def cite(ids: list[str]) -> Cite:
+        return Cite(tuple(ids))
+
+    def figure(self, fig) -> Figure | None:
+        caption = render.inl(fig.caption, None, self.catalog) if fig.caption else ()
+        diagram = getattr(fig, "diagram", "")
+        if diagram:
+            from . import diagrams
+            return Figure("", render.plain(fig.alt), caption, typst=diagrams.diagram_typst(self.catalog, diagram),
+                          description=tuple(diagrams.text_alternative(self.catalog, diagram)))
+        return Figure("/" + fig.file.lstrip("/"), render.plain(fig.alt), caption)  # Typst: "/…" is the project root
 
 
 def _unit_ids(units: Iterable[Unit]) -> set[str]:
@@ -95,33 +102,34 @@ def _terms_used(catalog: Catalog, units: Iterable[Unit], cases: Iterable = ()) -
     for c in cases:
         texts += [c.situation, c.course, c.intervention, c.outcome]
     for text in texts:
-        used.update(m.group(1) for m in LINK.finditer(text or "") if m.group(1) in catalog.term_by_id)
+        used.update(t for t in T.item_links(T.blocks_of(text or "")) if t in catalog.term_by_id)
     # a term's "siehe" partners that are in the list already link; others are shown as plain text
     return [t.id for t in catalog.glossary if t.id in used]
 
 
-def _front(catalog: Catalog, ctx: render.Context, edition: str) -> str:
+def _front(catalog: Catalog, ctx: render.Context, edition: str) -> list:
     """Imprint (with licence and edition date) and the table of contents."""
     meta = catalog.meta
     lic = meta.licence
-    licence = render.plain(lic.name, ctx) + (f" ({render.plain(lic.spdx, ctx)})" if lic.spdx else "")
+    licence: list = [T.Strong((T.Text("Lizenz:"),)), T.Text(" "), *render.inl(lic.name, ctx)]
+    if lic.spdx:
+        licence.append(T.Text(f" ({render.plain(lic.spdx)})"))
     if lic.url and lic.url.startswith(("https://", "http://")):
-        licence += f": <{lic.url}>"
-    imprint = [render.markdown(meta.imprint, ctx, catalog),
-               f"**Lizenz:** {licence}",
-               f"**Stand:** {meta.edition_de} · {EDITION_NAMES[edition]}"]
-    return "::: {.impressum}\n" + "\n\n".join(imprint) + "\n:::\n\n::: {.inhaltsverzeichnis}\n:::\n"
+        licence += [T.Text(": "), T.Link(lic.url, (T.Text(lic.url),))]
+    imprint = [*render.rich(meta.imprint, ctx, catalog, level=2), T.Para(tuple(licence)),
+               render.para(T.Strong((T.Text("Stand:"),)), f" {meta.edition_de} · {EDITION_NAMES[edition]}")]
+    return [Div(("impressum",), tuple(imprint)), Div(("inhaltsverzeichnis",))]
 
 
-def _back(catalog: Catalog, ctx: render.Context, terms: list[str], with_references: bool) -> list[str]:
-    parts = []
+def _back(catalog: Catalog, ctx: render.Context, terms: list[str], with_references: bool) -> list:
+    nodes: list = []
     if terms:
         chosen = [catalog.term_by_id[t] for t in terms]
-        parts.append(render.h(1, "Glossar", "glossar") + "\n\n::: {.glossar}\n"
-                     + render.glossary_md(catalog, ctx, level=2, terms=chosen) + ":::\n")
+        nodes += [render.h(1, "Glossar", "glossar"),
+                  Div(("glossar",), tuple(render.glossary_nodes(catalog, ctx, level=2, terms=chosen)))]
     if with_references:
-        parts.append(render.h(1, "Literatur", "literatur") + "\n\n::: {#refs}\n:::\n")
-    return parts
+        nodes += [render.h(1, "Literatur", "literatur"), Div((), (), (("id", "refs"),))]
+    return nodes
 
 
 #: The most case studies one print document carries in full. Typst lays out about 70 pages a second at about
@@ -154,31 +162,39 @@ def case_volumes(catalog: Catalog) -> list[CaseVolume]:
             suffix = f"-{n}" if len(chunks) > 1 else ""
             part = f", Teil {n} von {len(chunks)}" if len(chunks) > 1 else ""
             volumes.append(CaseVolume(f"fallsammlung-{cid.replace('_', '-')}{suffix}.pdf",
-                                      f"Fallsammlung: {constellation.name}{part}", cid, n, len(chunks), chunk))
+                                      f"Fallsammlung: {render.plain(constellation.name)}{part}", cid, n, len(chunks), chunk))
     return volumes
 
 
-def _case_index_md(catalog: Catalog, ctx: render.Context, cases: list, volumes: list[CaseVolume]) -> str:
+def _case_index(catalog: Catalog, ctx: render.Context, cases: list, volumes: list[CaseVolume]) -> list:
     """A table of the cases with the volume each is printed in (for documents that cannot carry them all)."""
     where = {c.id: v for v in volumes for c in v.cases}
     v = catalog.vocabulary
-    rows = ["| Fallstudie | Konstellation | Stufe | Themen | Band der Fallsammlung |", "| --- | --- | --- | --- | --- |"]
+    rows = []
     for c in cases:
-        rows.append(f"| {render.cell(c.title, ctx)} | {render.cell(v.constellations[c.constellation].name, ctx)} | "
-                    f"{c.escalation_stage} | {render.cell(', '.join(v.topics[t].name for t in c.topics), ctx)} | "
-                    f"{render.cell(where[c.id].title.removeprefix('Fallsammlung: '), ctx) if c.id in where else '–'} |")
-    return ("Die Fallstudien sind in einer eigenen Fallsammlung gedruckt, ein Band je Konstellation "
-            f"(höchstens {CASES_PER_DOCUMENT} Fälle je Band). Die Übersicht zeigt, in welchem Band ein Fall steht; "
-            "auf der Website sind alle Fälle im Fallfinder.\n\n" + "\n".join(rows))
+        rows.append([render.inl(c.title, ctx, catalog), (T.Text(render.plain(v.constellations[c.constellation].name)),),
+                     (T.Text(str(c.escalation_stage)),),
+                     (T.Text(", ".join(render.plain(v.topics[t].name) for t in c.topics)),),
+                     (T.Text(where[c.id].title.removeprefix("Fallsammlung: ") if c.id in where else "–"),)])
+    return [render.para("Die Fallstudien sind in einer eigenen Fallsammlung gedruckt, ein Band je Konstellation "
+                        f"(höchstens {CASES_PER_DOCUMENT} Fälle je Band). Die Übersicht zeigt, in welchem Band ein Fall "
+                        "steht; auf der Website sind alle Fälle im Fallfinder."),
+            render.table(["Fallstudie", "Konstellation", "Stufe", "Themen", "Band der Fallsammlung"], rows,
+                         widths=(4, 2, 1, 2.5, 2.5))]
 
 
-def _cases_section(catalog: Catalog, ctx: render.Context, cases: list, title: str) -> list[str]:
+def _case_pages(catalog: Catalog, ctx: render.Context, cases: list, level: int) -> list:
+    """Each case on pages of its own, so that one case can be copied for class work."""
+    return [Div(("fallstudie",), tuple(render.case_nodes(catalog, c, ctx, level=level))) for c in cases]
+
+
+def _cases_section(catalog: Catalog, ctx: render.Context, cases: list, title: str) -> list:
     if not cases:
         return []
-    heading = render.h(1, render.plain(title, ctx), "fallstudien")
+    heading = render.h(1, title, "fallstudien")
     if len(cases) > CASES_PER_DOCUMENT:
-        return [heading, _case_index_md(catalog, ctx, cases, case_volumes(catalog))]
-    return [heading] + [render.case_md(catalog, c, ctx, level=2) for c in cases]
+        return [heading, *_case_index(catalog, ctx, cases, case_volumes(catalog))]
+    return [heading, *_case_pages(catalog, ctx, cases, 2)]
 
 
 def _printed_cases(cases: list) -> list:
@@ -192,18 +208,19 @@ def handbook_document(catalog: Catalog, edition: str) -> Document:
     p = _Print(catalog, edition, ids=_unit_ids(units) | set(catalog.module_by_id)
                | {c.id for c in _printed_cases(catalog.cases)}, terms=terms)
     ctx = p.ctx
-    parts = [_front(catalog, ctx, edition)]
+    nodes = _front(catalog, ctx, edition)
     for module in catalog.modules:
-        parts.append(render.module_overview_md(catalog, module, ctx, level=1))
-        parts += [render.unit_md(catalog, u, ctx, level=2) for u in module.units]
-    parts += _cases_section(catalog, ctx, catalog.cases, "Fallstudien")
-    parts += _back(catalog, ctx, terms, with_references=bool(catalog.references))
+        nodes += render.module_overview_nodes(catalog, module, ctx, level=1)
+        for u in module.units:
+            nodes += render.unit_nodes(catalog, u, ctx, level=2)
+    nodes += _cases_section(catalog, ctx, catalog.cases, "Fallstudien")
+    nodes += _back(catalog, ctx, terms, with_references=bool(catalog.references))
     meta = catalog.meta
     return Document(
         name="handbuch.pdf" if edition == "teilnehmende" else "handbuch-trainer.pdf",
-        title=meta.title, subtitle=meta.subtitle, kind_label="Handbuch", edition=edition, author=meta.editor,
-        facts=[("Stand", meta.edition_de), ("Herausgeber", meta.editor)],
-        markdown="\n\n".join(parts), all_references=True, keywords=["Kommunales Konfliktmanagement", "Handbuch"])
+        title=render.plain(meta.title), subtitle=render.plain(meta.subtitle), kind_label="Handbuch", edition=edition,
+        author=render.plain(meta.editor), facts=[("Stand", meta.edition_de), ("Herausgeber", render.plain(meta.editor))],
+        nodes=nodes, all_references=True, keywords=["Kommunales Konfliktmanagement", "Handbuch"])
 
 
 def module_document(catalog: Catalog, module_id: str, edition: str) -> Document:
@@ -215,33 +232,35 @@ def module_document(catalog: Catalog, module_id: str, edition: str) -> Document:
     p = _Print(catalog, edition, ids=_unit_ids(module.units) | {module.id} | {c.id for c in _printed_cases(cases)},
                terms=terms)
     ctx = p.ctx
-    parts = [_front(catalog, ctx, edition), render.module_overview_md(catalog, module, ctx, level=1)]
-    parts += [render.unit_md(catalog, u, ctx, level=2) for u in module.units]
-    parts += _cases_section(catalog, ctx, cases, f"Fallstudien zu Modul {module.number}")
+    nodes = _front(catalog, ctx, edition) + render.module_overview_nodes(catalog, module, ctx, level=1)
+    for u in module.units:
+        nodes += render.unit_nodes(catalog, u, ctx, level=2)
+    nodes += _cases_section(catalog, ctx, cases, f"Fallstudien zu Modul {module.number}")
     cited = any(u.references for u in module.units)
-    parts += _back(catalog, ctx, terms, with_references=cited)
+    nodes += _back(catalog, ctx, terms, with_references=cited)
     meta = catalog.meta
+    title = f"Modul {module.number}: {render.plain(module.title)}"
     return Document(
-        name=f"modul-{module.number}.pdf", title=f"Modul {module.number}: {module.title}", subtitle=meta.title,
-        kind_label=f"Modul {module.number} · Handbuch", edition=edition, author=meta.editor,
-        facts=[("Dauer", render.format_days(module.days)), ("Stand", meta.edition_de), ("Herausgeber", meta.editor)],
-        markdown="\n\n".join(parts), keywords=["Kommunales Konfliktmanagement", f"Modul {module.number}"])
+        name=f"modul-{module.number}.pdf", title=title, subtitle=render.plain(meta.title),
+        kind_label=f"Modul {module.number} · Handbuch", edition=edition, author=render.plain(meta.editor),
+        facts=[("Dauer", render.format_days(module.days)), ("Stand", meta.edition_de),
+               ("Herausgeber", render.plain(meta.editor))],
+        nodes=nodes, keywords=["Kommunales Konfliktmanagement", f"Modul {module.number}"])
 
 
 def volume_document(catalog: Catalog, volume: CaseVolume, edition: str = "teilnehmende") -> Document:
     terms = _terms_used(catalog, (), volume.cases)
     p = _Print(catalog, edition, ids={c.id for c in volume.cases}, terms=terms)
     ctx = p.ctx
-    parts = [_front(catalog, ctx, edition)]
-    parts += [render.h(1, render.plain(volume.title, ctx), "fallstudien")]
-    parts += [render.case_md(catalog, c, ctx, level=2) for c in volume.cases]
-    parts += _back(catalog, ctx, terms, with_references=False)
+    nodes = _front(catalog, ctx, edition) + [render.h(1, volume.title, "fallstudien")]
+    nodes += _case_pages(catalog, ctx, volume.cases, 2)
+    nodes += _back(catalog, ctx, terms, with_references=False)
     meta = catalog.meta
     return Document(
-        name=volume.file, title=volume.title, subtitle=meta.title, kind_label="Fallsammlung", edition=edition,
-        author=meta.editor, facts=[("Fälle", str(len(volume.cases))), ("Stand", meta.edition_de),
-                                   ("Herausgeber", meta.editor)],
-        markdown="\n\n".join(parts), keywords=["Kommunales Konfliktmanagement", "Fallsammlung"])
+        name=volume.file, title=volume.title, subtitle=render.plain(meta.title), kind_label="Fallsammlung",
+        edition=edition, author=render.plain(meta.editor),
+        facts=[("Fälle", str(len(volume.cases))), ("Stand", meta.edition_de), ("Herausgeber", render.plain(meta.editor))],
+        nodes=nodes, keywords=["Kommunales Konfliktmanagement", "Fallsammlung"])
 
 
 def _pack_dates(pack: CoursePack) -> str:
@@ -253,34 +272,40 @@ def _pack_dates(pack: CoursePack) -> str:
     return f"{german_date(days[0])} bis {german_date(days[-1])}"
 
 
-def pack_document(catalog: Catalog, pack: CoursePack) -> Document:
-    edition = pack.edition
+def pack_document(catalog: Catalog, pack: CoursePack, edition: str | None = None) -> Document:
+    edition = edition or pack.edition
     unit_ids = list(dict.fromkeys(pack.unit_ids))  # in schedule order, each once
     units = [catalog.units[u] for u in unit_ids]
     cases = [catalog.case_by_id[c] for c in pack.case_ids]
     terms = _terms_used(catalog, units, cases)
     p = _Print(catalog, edition, ids=_unit_ids(units) | {c.id for c in cases} | {"ablaufplan"}, terms=terms)
     ctx = p.ctx
-    parts = [_front(catalog, ctx, edition),
-             render.h(1, "Ablaufplan", "ablaufplan") + "\n\n" + render.schedule_md(catalog, pack, ctx, level=2)]
-    parts.append(render.h(1, "Unterrichtseinheiten", "einheiten"))
-    parts += [render.unit_md(catalog, u, ctx, level=2) for u in units]
-    parts += _cases_section(catalog, ctx, cases, "Fallstudien")
+    nodes = _front(catalog, ctx, edition)
+    nodes += [render.h(1, "Ablaufplan", "ablaufplan"), *render.schedule_nodes(catalog, pack, ctx, level=2)]
+    nodes.append(render.h(1, "Unterrichtseinheiten", "einheiten"))
+    for u in units:
+        # trainer edition: the unit as participants see it, then its solutions and notes in a section of their own
+        nodes += render.unit_nodes(catalog, u, ctx, level=2, trainer_blocks=False)
+        if ctx.trainer:
+            nodes += render.trainer_section_nodes(catalog, u, ctx, level=2)
+    nodes += _cases_section(catalog, ctx, cases, "Fallstudien")
     sheets = [(u, e) for u in units for e in u.exercises]
     if sheets:
-        parts.append(render.h(1, "Arbeitsblätter", "arbeitsblaetter") + "\n\nDie Übungen der Einheiten zum "
-                     "Ausdrucken und Bearbeiten, jede auf einer eigenen Seite.")
-        parts += [f"::: {{.arbeitsblatt{' .erstes' if i == 0 else ''}}}\n"
-                  + render.exercise_md(catalog, u, e, ctx, 2, anchor=False) + "\n:::" for i, (u, e) in enumerate(sheets)]
-    parts += _back(catalog, ctx, terms, with_references=any(u.references for u in units))
-    facts = [("Ort", pack.place), ("Termin", _pack_dates(pack))]
+        nodes += [render.h(1, "Arbeitsblätter", "arbeitsblaetter"),
+                  render.para("Die Übungen der Einheiten zum Ausdrucken und Bearbeiten, jede auf einer eigenen Seite.")]
+        for i, (u, e) in enumerate(sheets):
+            # photocopy masters: never with the solution, in either edition
+            body = render.exercise_nodes(catalog, u, e, ctx, 2, anchor=False, with_solution=False)
+            nodes.append(Div(("arbeitsblatt",) + (("erstes",) if i == 0 else ()), tuple(body)))
+    nodes += _back(catalog, ctx, terms, with_references=any(u.references for u in units))
+    facts = [("Ort", render.plain(pack.place)), ("Termin", _pack_dates(pack))]
     if pack.trainers:
-        facts.append(("Trainer:innen", ", ".join(pack.trainers)))
-    facts.append(("Grundlage", f"{catalog.meta.title}, Stand {catalog.meta.edition_de}"))
+        facts.append(("Trainer:innen", ", ".join(render.plain(t) for t in pack.trainers)))
+    facts.append(("Grundlage", f"{render.plain(catalog.meta.title)}, Stand {catalog.meta.edition_de}"))
     return Document(
-        name=f"kurspaket-{pack.id}", title=pack.title, subtitle="", kind_label="Kurspaket", edition=edition,
-        author=", ".join(pack.trainers) or catalog.meta.editor, facts=[(k, v) for k, v in facts if v],
-        markdown="\n\n".join(parts), keywords=["Kommunales Konfliktmanagement", "Kurspaket"])
+        name=f"kurspaket-{pack.id}", title=render.plain(pack.title), subtitle="", kind_label="Kurspaket", edition=edition,
+        author=", ".join(render.plain(t) for t in pack.trainers) or render.plain(catalog.meta.editor),
+        facts=[(k, v) for k, v in facts if v], nodes=nodes, keywords=["Kommunales Konfliktmanagement", "Kurspaket"])
 
 
 # --- conversion -----------------------------------------------------------------------------------------
@@ -312,30 +337,22 @@ def timestamp(catalog: Catalog) -> int:
 
 
 def _pandoc(catalog: Catalog, doc: Document, to: str, tmp: Path, outputfile: Path | None = None,
-            extra: list[str] | None = None) -> str:
+            extra: list[str] | None = None, meta: dict | None = None) -> str:
     import pypandoc
 
-    bib = tmp / "literatur.json"
-    bib.write_text(json.dumps([r.csl for r in catalog.references], ensure_ascii=False, default=str), encoding="utf-8")
-    meta = {"lang": "de-DE", "link-citations": True}
-    if doc.all_references:
-        meta["nocite"] = "@*"
-    meta_file = tmp / "metadata.json"
-    meta_file.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-    # file names relative to the temporary working folder: pandoc copies them into DOCX properties
-    args = ["--citeproc", f"--bibliography={bib.name}", f"--metadata-file={meta_file.name}", f"--lua-filter={LUA_FILTER}",
-            f"--resource-path={catalog.root}", "--wrap=preserve",
-            # pipe tables keep natural column widths (else pandoc sizes long-lined tables by the dashes)
+    ast = pandoc_writer.document(doc.nodes, {**bibliography.document_meta(catalog, all_references=doc.all_references),
+                                             **(meta or {})})
+    args = ["--citeproc", f"--lua-filter={LUA_FILTER}", f"--resource-path={catalog.root}", "--wrap=preserve",
             "--columns=100000"] + (extra or [])
     # The pandoc that pypandoc_binary ships, run directly: its own working folder and environment per call
     # (pypandoc's cworkdir changes the whole process's folder, which breaks documents built side by side).
-    cmd = [pypandoc.get_pandoc_path(), f"--from={READER}", f"--to={to}", *args]
+    cmd = [pypandoc.get_pandoc_path(), "--from=json", f"--to={to}", *args]
     if outputfile:
         cmd += ["-o", str(outputfile)]
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(timestamp(catalog))}
     try:
-        result = subprocess.run(cmd, input=doc.markdown, capture_output=True, text=True, encoding="utf-8",
-                                cwd=tmp, env=env, check=False)
+        result = subprocess.run(cmd, input=json.dumps(ast, ensure_ascii=False, default=str), capture_output=True,
+                                text=True, encoding="utf-8", cwd=tmp, env=env, check=False)
     except OSError as exc:
         raise BuildError(f"pandoc konnte {doc.name} nicht umwandeln: {exc}") from None
     if result.returncode != 0:
@@ -434,23 +451,16 @@ def compile_docx(catalog: Catalog, doc: Document, out: Path) -> Path:
     meta = catalog.meta
     with tempfile.TemporaryDirectory(prefix="koko-docx-") as tmpdir:
         tmp = Path(tmpdir)
-        cover = tmp / "titel.json"
-        facts = [f"{k}: {v}" for k, v in doc.facts]
-        cover.write_text(json.dumps({
-            "title": _meta_plain(doc.title), "subtitle": _meta_plain(f"{doc.kind_label} · {EDITION_NAMES[doc.edition]}"),
-            "author": [_meta_plain(a) for a in doc.author.split(", ") if a],
-            "date": _meta_plain(" · ".join(facts)),
-            "toc-title": "Inhalt",
-        }, ensure_ascii=False), encoding="utf-8")
-        _pandoc(catalog, doc, "docx", tmp, outputfile=tmp_out,
-                extra=[f"--metadata-file={cover.name}", "--toc", "--toc-depth=2"])
+        cover = {
+            "title": pandoc_writer.meta_inlines(doc.title),
+            "subtitle": pandoc_writer.meta_inlines(f"{doc.kind_label} · {EDITION_NAMES[doc.edition]}"),
+            "author": {"t": "MetaList", "c": [pandoc_writer.meta_inlines(a) for a in doc.author.split(", ") if a]},
+            "date": pandoc_writer.meta_inlines(" · ".join(f"{k}: {v}" for k, v in doc.facts)),
+            "toc-title": pandoc_writer.meta_inlines("Inhalt"),
+        }
+        _pandoc(catalog, doc, "docx", tmp, outputfile=tmp_out, extra=["--toc", "--toc-depth=2"], meta=cover)
     os.replace(tmp_out, out)
     return out
-
-
-def _meta_plain(text: str) -> str:
-    """Plain text for a pandoc metadata value (parsed as Markdown): shown exactly as written."""
-    return render.plain(text, render.Context(target="print"))
 
 
 # --- public API -----------------------------------------------------------------------------------------
@@ -465,9 +475,9 @@ def build_module(catalog: Catalog, module_id: str, edition: str, out: Path) -> P
     return compile_pdf(catalog, module_document(catalog, module_id, edition), out)
 
 
-def build_pack(catalog: Catalog, pack: CoursePack, fmt: str, out: Path) -> Path:
-    """A course pack as PDF or DOCX, in the edition the pack asks for."""
-    doc = pack_document(catalog, pack)
+def build_pack(catalog: Catalog, pack: CoursePack, fmt: str, out: Path, edition: str | None = None) -> Path:
+    """A course pack as PDF or DOCX, in the given edition (default: the one the pack asks for)."""
+    doc = pack_document(catalog, pack, edition)
     if fmt == "pdf":
         return compile_pdf(catalog, doc, out)
     if fmt == "docx":

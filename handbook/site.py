@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import posixpath
+import re
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -18,9 +19,12 @@ from pathlib import Path, PurePosixPath
 from mkdocs.exceptions import PluginError
 
 from . import render
+from . import text as T
 from .errors import ContentError
+from .html_writer import HtmlWriter
 from .loader import load
 from .model import Catalog, CaseStudy
+from .render_nodes import Cite, Figure
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 
@@ -36,6 +40,7 @@ class _State:
     downloads: Path | None = None  # folder of built PDFs/DOCX/zip to publish under downloads/
     offline: bool = False
     pages: dict = field(default_factory=dict)
+    fragments: list = field(default_factory=list)
     bibliography: Future | None = None
 
 
@@ -63,6 +68,7 @@ def catalog_for(config) -> Catalog:
         except ContentError as exc:
             raise PluginError("Die Inhalte enthalten Fehler:\n" + exc.report()) from None
     STATE.config, STATE.catalog = config, catalog
+    STATE.fragments = []  # a new build: placeholders are handed out afresh (macros ask first, in on_config)
     # The literature page needs one pandoc run: start it now, so it runs while the other pages are generated.
     from . import bibliography
     STATE.bibliography = _BACKGROUND.submit(bibliography.html, catalog)
@@ -133,84 +139,136 @@ def html_link(from_src: str, to_src: str, directory_urls: bool) -> str:
     return rel if directory_urls or rel != "." else "index.html"
 
 
-def context(catalog: Catalog, page_src: str) -> render.Context:
-    """Render context for one page of the site (links relative to that page)."""
+def context(catalog: Catalog, page_src: str, directory_urls: bool = True) -> render.Context:
+    """Render context for one page of the site (links relative to that page, as final URLs)."""
     def link(item_id: str) -> str | None:
         where = src_of(catalog, item_id)
-        return md_link(page_src, *where) if where else None
+        if not where:
+            return None
+        url = html_link(page_src, where[0], directory_urls)
+        return url + (f"#{where[1]}" if where[1] else "")
 
     def term_link(term_id: str) -> str | None:
-        return md_link(page_src, GLOSSARY, term_id) if term_id in catalog.term_by_id else None
+        return html_link(page_src, GLOSSARY, directory_urls) + f"#{term_id}" if term_id in catalog.term_by_id else None
 
-    def cite(ids: list[str]) -> str:
-        items = []
-        for rid in ids:
-            items.append(f"- [{render.plain(short_citation(catalog, rid))}]({md_link(page_src, LITERATURE, 'ref-' + rid)})")
-        return "\n".join(items)
+    def cite(ids: list[str]) -> Cite:
+        lit = html_link(page_src, LITERATURE, directory_urls)
+        items = tuple((T.Para((T.Link(f"{lit}#ref-{rid}", (T.Text(short_citation(catalog, rid)),)),)),) for rid in ids)
+        return Cite(tuple(ids), (T.BulletList(items),))
 
-    return render.Context(target="site", edition="trainer", link=link, cite=cite, term_link=term_link)
+    def figure(fig) -> Figure | None:
+        caption = render.inl(fig.caption, None, catalog) if fig.caption else ()
+        diagram = getattr(fig, "diagram", "")
+        if diagram:
+            from . import diagrams  # drawn by the project from data (materials and figures issue)
+            return Figure("", render.plain(fig.alt), caption, svg=diagrams.diagram_svg(catalog, diagram),
+                          description=tuple(diagrams.text_alternative(catalog, diagram)))
+        return Figure(static_link(page_src, fig.file, directory_urls), render.plain(fig.alt), caption)
+
+    return render.Context(target="site", edition="trainer", link=link, cite=cite, term_link=term_link, figure=figure)
+
+
+def static_link(from_src: str, path: str, directory_urls: bool) -> str:
+    """A relative URL from a page to a file published at ``path`` below the site root."""
+    base = page_url(from_src, directory_urls)
+    base_dir = base if base.endswith("/") else posixpath.dirname(base) + "/"
+    return posixpath.relpath(path, base_dir.rstrip("/") or ".")
 
 
 def short_citation(catalog: Catalog, ref_id: str) -> str:
     """``Glasl (2020): Konfliktmanagement`` from the CSL item."""
     csl = catalog.reference_by_id[ref_id].csl
     people = csl.get("author") or csl.get("editor") or []
-    names = [p.get("family") or p.get("literal", "") for p in people]
+    names = [str(p.get("family") or p.get("literal", "")) for p in people if isinstance(p, dict)]
     who = names[0] + (" u. a." if len(names) > 2 else f" und {names[1]}" if len(names) == 2 else "") if names else ""
-    year = (csl.get("issued", {}).get("date-parts") or [[""]])[0][0]
+    parts = (csl.get("issued", {}) or {}).get("date-parts") or [[""]]
+    year = parts[0][0] if parts and parts[0] else ""
     return f"{who} ({year}): {csl.get('title', '')}"
 
 
 # --- pages ------------------------------------------------------------------------------------------------
 
-def generated_pages(catalog: Catalog, directory_urls: bool = True) -> dict[str, str]:
-    """Every page that follows from content: source path → Markdown (with front matter)."""
-    pages: dict[str, str] = {}
+@dataclass
+class PageHtml:
+    """A generated page: its title (plain text), its HTML and its table of contents (MkDocs toc tokens)."""
+
+    title: str
+    html: str
+    toc: list
+
+
+def abbreviation_map(catalog: Catalog) -> dict[str, str]:
+    """Glossary abbreviations → the term, explained on hover on the generated pages.
+
+    Only abbreviations with a capital letter or a digit: an ordinary word given as an abbreviation ("die")
+    would mark every occurrence of it on every page.
+    """
+    out = {}
+    for term in catalog.glossary:
+        abbr = " ".join(render.plain(term.abbreviation).split())
+        if abbr and any(c.isupper() or c.isdigit() for c in abbr):
+            out[abbr] = render.plain(term.term, catalog)
+    return out
+
+
+def _page(catalog: Catalog, nodes: list, *, title: str = "", before: str = "", after: str = "") -> PageHtml:
+    writer = HtmlWriter(abbreviations=abbreviation_map(catalog), toc_levels=(1, 3))
+    body = writer.blocks(nodes)
+    return PageHtml(title or writer.title, before + body + after, writer.toc_tokens())
+
+
+def generated_pages(catalog: Catalog, directory_urls: bool = True) -> dict[str, PageHtml]:
+    """Every page that follows from content: source path → its HTML, written from the content tree."""
+    pages: dict[str, PageHtml] = {}
     for module in catalog.modules:
         src = module_src(module.id)
-        ctx = context(catalog, src)
-        pages[src] = FRONT + render.module_overview_md(catalog, module, ctx) + "\n" + _json_ld(catalog, module)
+        ctx = context(catalog, src, directory_urls)
+        pages[src] = _page(catalog, render.module_overview_nodes(catalog, module, ctx), after=_json_ld(catalog, module))
         for unit in module.units:
             usrc = unit_src(unit.id)
-            pages[usrc] = FRONT + _print_bar() + render.unit_md(catalog, unit, context(catalog, usrc))
+            pages[usrc] = _page(catalog, render.unit_nodes(catalog, unit, context(catalog, usrc, directory_urls)),
+                                before=_print_bar())
     for case in catalog.cases:
         src = case_src(case.id)
-        pages[src] = FRONT + _print_bar() + render.case_md(catalog, case, context(catalog, src))
-    pages[FINDER] = FRONT + finder_md(catalog, directory_urls)
-    pages[TOPICS] = FRONT + topics_index_md(catalog)
+        pages[src] = _page(catalog, render.case_nodes(catalog, case, context(catalog, src, directory_urls)),
+                           before=_print_bar())
+    pages[FINDER] = PageHtml("Fallfinder", finder_md(catalog, directory_urls), [])
+    pages[TOPICS] = _page(catalog, topics_index_nodes(catalog, directory_urls))
     for topic_id in catalog.vocabulary.topics:
-        pages[topic_src(topic_id)] = FRONT + topic_md(catalog, topic_id)
-    pages[GLOSSARY] = FRONT + "# Glossar\n\n" + render.glossary_md(catalog, context(catalog, GLOSSARY), level=2)
-    pages[LITERATURE] = FRONT + literature_md(catalog)  # last: its pandoc run has been going on meanwhile
+        pages[topic_src(topic_id)] = _page(catalog, topic_nodes(catalog, topic_id, directory_urls))
+    gctx = context(catalog, GLOSSARY, directory_urls)
+    pages[GLOSSARY] = _page(catalog, [render.h(1, "Glossar")] + render.glossary_nodes(catalog, gctx, level=2))
+    pages[LITERATURE] = literature_page(catalog)  # last: its pandoc run has been going on meanwhile
     return pages
 
 
 def _print_bar() -> str:
     # Filled in by koko.js: choose the edition before printing (participants' edition hides trainer blocks).
-    return '<div class="koko-druck" data-koko-druck hidden></div>\n\n'
+    return '<div class="koko-druck" data-koko-druck hidden></div>\n'
 
 
 def _json_ld(catalog: Catalog, module) -> str:
     """OER metadata (schema.org LearningResource, compatible with the AMB profile) for a module page."""
     meta = catalog.meta
+    p = lambda s: render.plain(s, catalog)
     data = {
         "@context": ["https://w3id.org/kim/amb/context.jsonld", {"@language": "de"}],
         "type": "LearningResource",
         "id": f"urn:koko-handbuch:modul:{module.id}",
-        "name": f"Modul {module.number}: {module.title}",
-        "description": " ".join(module.description.split())[:500],
+        "name": f"Modul {module.number}: {p(module.title)}",
+        "description": T.plain_text(T.blocks_of(module.description), label=lambda t: render.title_of(catalog, t))[:500],
         "inLanguage": ["de"],
-        "license": {"id": meta.licence.url or meta.licence.spdx},
+        "license": {"id": meta.licence.url or str(meta.licence.spdx)},
         "timeRequired": f"PT{module.minutes // 60}H{module.minutes % 60}M" if module.minutes % 60 else f"PT{module.minutes // 60}H",
-        "teaches": [{"prefLabel": {"de": o}} for o in module.objectives],
+        "teaches": [{"prefLabel": {"de": p(o)}} for o in module.objectives],
         "learningResourceType": [{"id": "http://w3id.org/kim/hcrt/course", "prefLabel": {"de": "Kurs"}}],
         "audience": [{"id": "http://purl.org/dcx/lrmi-vocabs/educationalAudienceRole/professional",
                       "prefLabel": {"de": "Fachkraft"}}],
-        "publisher": [{"type": "Organization", "name": meta.editor}],
+        "publisher": [{"type": "Organization", "name": p(meta.editor)}],
         "datePublished": meta.edition.isoformat(),
-        "hasPart": [{"type": "LearningResource", "name": u.title, "timeRequired": f"PT{u.minutes}M"} for u in module.units],
+        "hasPart": [{"type": "LearningResource", "name": p(u.title), "timeRequired": f"PT{u.minutes}M"} for u in module.units],
     }
-    return f'<script type="application/ld+json">{script_json(data)}</script>\n'
+    return f'\n<script type="application/ld+json">{script_json(data)}</script>\n'
 
 
 def script_json(value: object) -> str:
@@ -229,8 +287,8 @@ def _case_row(catalog: Catalog, case: CaseStudy, directory_urls: bool) -> str:
     link = html_link(FINDER, case_src(case.id), directory_urls)
     topics = ", ".join(e(v.topics[t].name) for t in case.topics)
     modules = ", ".join(f"M{catalog.module_by_id[m].number}" for m in case.modules)
-    cells = [f'<a href="{e(link)}">{e(case.title)}</a>', e(v.constellations[case.constellation].name), topics,
-             f"{case.escalation_stage}", modules, e(v.municipality_types[case.municipality_type].name)]
+    cells = [f'<a href="{e(link)}">{e(render.plain(case.title, catalog))}</a>', e(v.constellations[case.constellation].name),
+             topics, f"{case.escalation_stage}", modules, e(v.municipality_types[case.municipality_type].name)]
     # data-label: the column header, shown beside each value when a phone stacks the row as a card (koko.css).
     tds = "\n".join(f'<td data-label="{label}">{cell}</td>' for label, cell in zip(FINDER_COLUMNS, cells))
     return (f'<tr data-thema="{e(" ".join(case.topics))}" data-konstellation="{e(case.constellation)}" '
@@ -238,7 +296,8 @@ def _case_row(catalog: Catalog, case: CaseStudy, directory_urls: bool) -> str:
 
 
 def finder_md(catalog: Catalog, directory_urls: bool = True) -> str:
-    """The case finder: a complete table; koko.js adds the filters (without JavaScript the table stays whole)."""
+    """The case finder: a complete table; koko.js adds the filters with counts, disables combinations that
+    match nothing and says which filter to loosen (without JavaScript the table stays whole)."""
     v = catalog.vocabulary
     e = html.escape
 
@@ -255,16 +314,16 @@ def finder_md(catalog: Catalog, directory_urls: bool = True) -> str:
             + select("thema", "Konfliktthema", [(t, v.topics[t].name) for t in used_topics])
             + select("konstellation", "Konstellation", [(k, n.name) for k, n in v.constellations.items()])
             + select("stufe", "Eskalationsstufe", [(str(s), f"{s} – {v.stages[s].name}") for s in used_stages])
-            + select("modul", "Modul", [(m.id, f"Modul {m.number}: {m.title}") for m in catalog.modules])
+            + select("modul", "Modul", [(m.id, f"Modul {m.number}: {render.plain(m.title)}") for m in catalog.modules])
             + '<button type="button" class="md-button" data-koko-zuruecksetzen>Filter zurücksetzen</button></div>')
     rows = "\n".join(_case_row(catalog, c, directory_urls) for c in catalog.cases)
     n = len(catalog.cases)
     heads = "".join(f'<th scope="col">{h}</th>' for h in FINDER_COLUMNS)
     # The table is left out of the search index (data-search-exclude): every case has its own page, and
     # table cells would run together into one snippet.
-    return (f"# Fallfinder\n\nDer Fallfinder listet alle {n} anonymisierten Fallstudien. Filtern Sie nach Konfliktthema, "
-            "Konstellation, Eskalationsstufe nach Glasl oder Modul. Alle Fälle sind aus mehreren realen Situationen "
-            "zusammengesetzt; keine Person und keine Kommune ist erkennbar.\n\n"
+    return (f'<h1 id="fallfinder">Fallfinder</h1>\n<p>Der Fallfinder listet alle {n} anonymisierten Fallstudien. '
+            "Filtern Sie nach Konfliktthema, Konstellation, Eskalationsstufe nach Glasl oder Modul. Alle Fälle sind aus "
+            "mehreren realen Situationen zusammengesetzt; keine Person und keine Kommune ist erkennbar.</p>\n"
             f"{form}\n\n<p class=\"koko-treffer\" aria-live=\"polite\" data-koko-treffer>{n} Fallstudien</p>\n\n"
             '<div class="koko-leer" data-koko-leer hidden></div>\n\n'
             '<div class="koko-tabelle koko-fallfinder" data-search-exclude><table data-koko-falltabelle>'
@@ -273,45 +332,41 @@ def finder_md(catalog: Catalog, directory_urls: bool = True) -> str:
             f"<tbody>\n{rows}\n</tbody></table></div>\n")
 
 
-def topics_index_md(catalog: Catalog) -> str:
-    lines = ["# Themen", "", "Die Konfliktthemen der Fallstudien. Jede Themenseite listet ihre Fälle.", "",
-             "| Thema | Fallstudien |", "| --- | --- |"]
+def topics_index_nodes(catalog: Catalog, directory_urls: bool = True) -> list:
+    rows = []
     for tid, topic in catalog.vocabulary.topics.items():
         count = sum(tid in c.topics for c in catalog.cases)
-        lines.append(f"| [{render.cell(topic.name)}]({md_link(TOPICS, topic_src(tid))}) | {count} |")
-    return "\n".join(lines) + "\n"
+        rows.append([(T.Link(html_link(TOPICS, topic_src(tid), directory_urls), render.inl(topic.name)),),
+                     (T.Text(str(count)),)])
+    return [render.h(1, "Themen"), render.para("Die Konfliktthemen der Fallstudien. Jede Themenseite listet ihre Fälle."),
+            render.table(["Thema", "Fallstudien"], rows)]
 
 
-def topic_md(catalog: Catalog, topic_id: str) -> str:
+def topic_nodes(catalog: Catalog, topic_id: str, directory_urls: bool = True) -> list:
     v = catalog.vocabulary
     src = topic_src(topic_id)
     cases = [c for c in catalog.cases if topic_id in c.topics]
-    lines = [f"# {render.plain(v.topics[topic_id].name)}", ""]
+    nodes: list = [render.h(1, render.inl(v.topics[topic_id].name))]
     if not cases:
-        lines.append("Zu diesem Thema gibt es noch keine veröffentlichte Fallstudie.")
-    for c in cases:
-        lines.append(f"- [{render.plain(c.title)}]({md_link(src, case_src(c.id))}) – "
-                     f"{render.plain(v.constellations[c.constellation].name)}, Eskalationsstufe {c.escalation_stage}")
-    lines += ["", f"[Zum Fallfinder]({md_link(src, FINDER)})"]
-    return "\n".join(lines) + "\n"
+        nodes.append(render.para("Zu diesem Thema gibt es noch keine veröffentlichte Fallstudie."))
+    else:
+        items = tuple((T.Para((T.Link(html_link(src, case_src(c.id), directory_urls), render.inl(c.title, None, catalog)),
+                                T.Text(f" – {render.plain(v.constellations[c.constellation].name)}, "
+                                       f"Eskalationsstufe {c.escalation_stage}"))),) for c in cases)
+        nodes.append(T.BulletList(items))
+    nodes.append(render.para(T.Link(html_link(src, FINDER, directory_urls), (T.Text("Zum Fallfinder"),))))
+    return nodes
 
 
-def literature_md(catalog: Catalog) -> str:
+def literature_page(catalog: Catalog) -> PageHtml:
     """The bibliography, formatted by pandoc citeproc from the same CSL data as the PDF."""
     from . import bibliography
     started = STATE.bibliography if STATE.catalog is catalog else None
     formatted = started.result() if started is not None else bibliography.html(catalog)
-    return ("# Literatur\n\nDie Literaturangaben des Handbuchs. Die Einheiten verweisen auf die Titel, "
-            "die sie vertiefen.\n\n" + formatted + "\n")
-
-
-def abbreviations(catalog: Catalog) -> str:
-    """Abbreviation definitions for Python-Markdown's abbr extension: explained on hover across the site."""
-    lines = []
-    for term in catalog.glossary:
-        if term.abbreviation:
-            lines.append(f"*[{term.abbreviation}]: {' '.join(term.term.split())}")
-    return "\n\n" + "\n".join(lines) + "\n" if lines else ""
+    head = _page(catalog, [render.h(1, "Literatur"), render.para(
+        "Die Literaturangaben des Handbuchs. Die Einheiten verweisen auf die Titel, die sie vertiefen.")])
+    # pandoc's HTML writer escapes every CSL value; the items carry the anchors ref-<id>
+    return PageHtml("Literatur", head.html + "\n" + formatted, head.toc)
 
 
 # --- downloads --------------------------------------------------------------------------------------------
@@ -344,17 +399,22 @@ def size_de(n: int) -> str:
     return f"{max(1, round(n / 1024))} KB"
 
 
-def downloads_md(catalog: Catalog) -> str:
+def downloads_html(catalog: Catalog, from_src: str = DOWNLOADS, directory_urls: bool = True) -> str:
+    """The table of downloads (HTML written here; labels are escaped text)."""
     entries = download_entries(catalog, STATE.downloads)
+    e = html.escape
     if not entries:
-        return ("*In dieser Vorschau sind keine Downloads gebaut. `make build` erzeugt das Handbuch als PDF, die Module, "
-                "die Kurspakete und die Offline-Fassung.*")
-    rows = ["| Datei | Stand | Größe |", "| --- | --- | --- |"]
+        return ("<p><em>In dieser Vorschau sind keine Downloads gebaut. <code>make build</code> erzeugt das Handbuch als "
+                "PDF, die Module, die Kurspakete und die Offline-Fassung.</em></p>")
+    rows = []
     for name, label, size in entries:
         if STATE.offline and name.endswith(".zip"):
             continue
-        rows.append(f"| [{render.cell(label)}](downloads/{name}) | {catalog.meta.edition_de} | {size_de(size)} |")
-    return "\n".join(rows)
+        url = static_link(from_src, f"downloads/{name}", directory_urls)
+        rows.append(f'<tr><td><a href="{e(url)}">{e(render.plain(label, catalog))}</a></td>'
+                    f"<td>{e(catalog.meta.edition_de)}</td><td>{e(size_de(size))}</td></tr>")
+    return ('<table><thead><tr><th scope="col">Datei</th><th scope="col">Stand</th><th scope="col">Größe</th></tr></thead>'
+            "<tbody>\n" + "\n".join(rows) + "\n</tbody></table>")
 
 
 def download_files(folder: Path | None) -> list[Path]:
@@ -371,10 +431,12 @@ def nav(catalog: Catalog, exists=lambda src: True) -> list:
         return [{title: src} for title, src in items if exists(src)]
     modules = []
     for m in catalog.modules:
-        items = [{"Überblick": module_src(m.id)}]
-        # Material writes navigation titles into the page as HTML: content titles are escaped here.
-        items += [{f"{render.unit_number(catalog, u)} {html.escape(u.title)}": unit_src(u.id)} for u in m.units]
-        modules.append({f"Modul {m.number}: {html.escape(m.title)}": items})
+        # Material writes navigation titles into the page as HTML: content titles are escaped text here.
+        label = html.escape(f"Modul {m.number}: {render.plain(m.title, catalog)}")
+        items = [{label: module_src(m.id)}]
+        items += [{f"{render.unit_number(catalog, u)} {html.escape(render.plain(u.title, catalog))}": unit_src(u.id)}
+                  for u in m.units]
+        modules.append({label: items})
     return [
         {"Start": "index.md"},
         {"Module": modules},
@@ -393,13 +455,40 @@ def nav(catalog: Catalog, exists=lambda src: True) -> list:
 
 
 
-def module_list_md(catalog: Catalog, from_src: str = "index.md") -> str:
+def module_list_html(catalog: Catalog, from_src: str = "index.md", directory_urls: bool = True) -> str:
     """The five modules with their duration, for the start page."""
-    lines = []
+    e = html.escape
+    items = []
     for m in catalog.modules:
-        lines.append(f"{m.number}. [{render.plain(m.title)}]({md_link(from_src, module_src(m.id))}) – "
-                     f"{render.format_days(m.days)}, {len(m.units)} Einheiten")
-    return "\n".join(lines)
+        url = html_link(from_src, module_src(m.id), directory_urls)
+        items.append(f'<li><a href="{e(url)}">{e(render.plain(m.title, catalog))}</a> – '
+                     f"{e(render.format_days(m.days))}, {len(m.units)} Einheiten</li>")
+    return "<ol>\n" + "\n".join(items) + "\n</ol>"
+
+
+# --- fragments of hand-written pages ----------------------------------------------------------------------
+# A macro in docs/ returns a placeholder element; after Python-Markdown has rendered the page, the
+# placeholder is replaced by HTML written here. Content never passes through Markdown or Jinja.
+
+_FRAGMENT = re.compile(r'<(span|div) data-koko-fragment="(\d+)"></\1>')
+
+
+def fragment(html_text: str, *, block: bool = False) -> str:
+    STATE.fragments.append(html_text)
+    n = len(STATE.fragments) - 1
+    return f'<div data-koko-fragment="{n}"></div>' if block else f'<span data-koko-fragment="{n}"></span>'
+
+
+def text_fragment(value: str, catalog: Catalog | None = None) -> str:
+    """A value from handbuch.yml as text in a hand-written page."""
+    return fragment(html.escape(render.plain(value, catalog), quote=False))
+
+
+def fill_fragments(page_html: str) -> str:
+    def repl(m: re.Match) -> str:
+        n = int(m.group(2))
+        return STATE.fragments[n] if n < len(STATE.fragments) else ""
+    return _FRAGMENT.sub(repl, page_html) if "data-koko-fragment" in page_html else page_html
 
 
 OFFLINE_SHIM = "assets/javascripts/iframe-worker-shim.js"
@@ -413,3 +502,30 @@ def install_offline_shim(site_dir: Path) -> None:
     target = site_dir / OFFLINE_SHIM
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(shim.read_bytes())
+
+
+def imprint_html(catalog: Catalog, directory_urls: bool = True) -> str:
+    """The imprint from handbuch.yml, written from its tree."""
+    ctx = context(catalog, "impressum.md", directory_urls)
+    return HtmlWriter().blocks(render.rich(catalog.meta.imprint, ctx, catalog, level=2))
+
+
+def licence_html(catalog: Catalog) -> str:
+    lic = catalog.meta.licence
+    name = html.escape(render.plain(lic.name), quote=False)
+    url = lic.url or ""
+    if url.startswith(("https://", "http://")):
+        return f'<a href="{html.escape(url)}" rel="license">{name}</a>'
+    return name
+
+
+def figure_files(catalog: Catalog) -> list[tuple[str, Path]]:
+    """(path below the site root, file) of every figure a unit shows: published as they lie in the project."""
+    seen: dict[str, Path] = {}
+    for unit in catalog.units.values():
+        for fig in unit.figures:
+            if fig.file and fig.file not in seen:
+                path = (catalog.root / fig.file)
+                if path.is_file():
+                    seen[fig.file] = path
+    return sorted(seen.items())

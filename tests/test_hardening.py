@@ -15,7 +15,6 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
-import markdown as python_markdown
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
@@ -23,6 +22,7 @@ from hypothesis import strategies as st
 
 from conftest import ROOT, VALID
 from handbook import render
+from handbook.html_writer import HtmlWriter
 from handbook.build import build
 from handbook.loader import load
 
@@ -33,7 +33,6 @@ PAYLOADS = {
     "jinja-anweisung": '{% include "x" %}',
     "script": "<script>alert(1)</script>",
     "img-onerror": "<img src=x onerror=alert(1)>",
-    "javascript-link": "[klick](javascript:alert(1))",
     "typst-set": "#set page(width: 1cm)",
     "typst-funktion": '#image("/etc/passwd") und #eval("1+1")',
     "formel": "$x^2$",
@@ -358,21 +357,6 @@ def test_bad_input_gives_a_located_german_error_and_exit_1(tree, tmp_path, break
 
 # --- property tests: arbitrary Unicode in every text field ------------------------------------------------
 
-def _site_markdown() -> python_markdown.Markdown:
-    """Python-Markdown with the extensions of mkdocs.yml (plus the three MkDocs always adds)."""
-    loader = type("L", (yaml.SafeLoader,), {})
-    loader.add_constructor("!ENV", lambda *_: None)
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=loader)
-    names, configs = ["toc", "tables", "fenced_code"], {}
-    for entry in config["markdown_extensions"]:
-        name, options = (entry, {}) if isinstance(entry, str) else next(iter(entry.items()))
-        if name not in names:
-            names.append(name)
-        configs[name] = options or {}
-    return python_markdown.Markdown(extensions=names, extension_configs=configs)
-
-
-MD = _site_markdown()
 CATALOG = load(VALID)
 CASE = CATALOG.case_by_id["f-muell"]
 SITE_CTX = render.Context(target="site", link=lambda i: f"../{i}/", term_link=lambda i: f"../../glossar/#{i}")
@@ -391,8 +375,7 @@ _ALLOWED_FROM_MARKDOWN = {"p", "em", "strong", "code", "pre", "ul", "ol", "li", 
 
 
 def _case_html(case) -> str:
-    MD.reset()
-    return MD.convert(render.case_md(CATALOG, case, SITE_CTX))
+    return HtmlWriter().blocks(render.case_nodes(CATALOG, case, SITE_CTX))
 
 
 def _structure(html: str) -> list:
@@ -463,7 +446,7 @@ def test_arbitrary_text_compiles_into_the_pdf(tmp_path, title, situation, people
     printer = pdf._Print(CATALOG, "trainer", ids=[case.id], terms=[])
     doc = pdf.Document(name="fall.pdf", title=case.title, subtitle="", kind_label="Fallstudie", edition="trainer",
                        author="Test", facts=[("Fall", case.title)],
-                       markdown=render.case_md(CATALOG, case, printer.ctx, level=1))
+                       nodes=render.case_nodes(CATALOG, case, printer.ctx, level=1))
     out = pdf.compile_pdf(CATALOG, doc, tmp_path / "fall.pdf")
     _, sizes = _pdf_text(out)
     assert sizes == {(595, 842)}

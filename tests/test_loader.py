@@ -89,6 +89,14 @@ MUTATIONS = [
     pytest.param("modules/m4.yml", "- id: m4-e1-u1", "- id: m4-e2-u1",
                  "modules/m4.yml:22:13: uebungen[1].id: erwartet eine Kennung, die mit 'm4-e1-' beginnt, gefunden 'm4-e2-u1'",
                  id="exercise-id-prefix"),
+    pytest.param(MOD, "    lernziele: [Grundbegriffe erklären]", "    lernziele: [Die Teilnehmenden können Grundbegriffe erklären]",
+                 "modules/m1.yml:14:17: lernziele[1]: beginnt mit „Die Teilnehmenden können“ – diesen Satzanfang setzen "
+                 "Website und PDF selbst davor; das Lernziel mit dem Inhalt beginnen (z. B. „die neun Eskalationsstufen benennen“)",
+                 id="objective-lead-unit"),
+    pytest.param(MOD, "  - Ziel eins von Modul 1", "  - teilnehmer:innen können Ziel eins von Modul 1 erreichen",
+                 "modules/m1.yml:9:5: lernziele[1]: beginnt mit „teilnehmer:innen können“ – diesen Satzanfang setzen "
+                 "Website und PDF selbst davor; das Lernziel mit dem Inhalt beginnen (z. B. „die neun Eskalationsstufen benennen“)",
+                 id="objective-lead-module"),
     pytest.param(PACK, "      - einheit: m1-e2", "      - einheit: m1-e7",
                  "course_packs/testpaket.yml:14:18: einheit: unbekannte Einheit 'm1-e7' – meinten Sie 'm1-e2'?",
                  id="pack-unknown-unit"),

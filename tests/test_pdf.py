@@ -22,7 +22,8 @@ from conftest import ROOT, VALID
 import pypdf
 
 import handbook  # noqa: E402
-from handbook import BuildError, pdf  # noqa: E402
+from handbook import BuildError, pdf, render  # noqa: E402
+from handbook.render_nodes import Figure  # noqa: E402
 
 pytestmark = pytest.mark.pdf
 
@@ -311,7 +312,8 @@ def test_docx_opens_and_is_reproducible(pack_docx, catalog, pack, out):
 
 def test_missing_alt_text_is_a_clear_build_error(catalog, tmp_path):
     doc = pdf.Document(name="kaputt.pdf", title="Test", subtitle="", kind_label="Test", edition="teilnehmende",
-                       author="Test", facts=[], markdown="# Test\n\nText ![](/bilder/schaubild.png) Text\n")
+                       author="Test", facts=[],
+                       nodes=[render.h(1, "Test"), Figure("/bilder/schaubild.png", "", ())])
     target = tmp_path / "kaputt.pdf"
     target.write_bytes(b"alt")
     with pytest.raises(BuildError) as info:

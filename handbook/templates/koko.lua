@@ -84,6 +84,11 @@ local function typst_div(div)
     return wrap(has_class(div, 'erstes') and '#arbeitsblatt(first: true)' or '#arbeitsblatt', div.content)
   elseif has_class(div, 'glossar') then
     return unlist(div).content
+  elseif has_class(div, 'fallstudie') then
+    -- every case study starts on a new page, so that one case can be copied on its own
+    local out = pandoc.List({ pandoc.RawBlock('typst', '#pagebreak(weak: true)') })
+    out:extend(div.content)
+    return out
   end
   return nil
 end
@@ -136,7 +141,7 @@ local function docx_div(div)
     return pandoc.Div(body, pandoc.Attr('', {}, { ['custom-style'] = 'Hinweis' }))
   elseif has_class(div, 'inhaltsverzeichnis') then
     return {}
-  elseif has_class(div, 'arbeitsblatt') then
+  elseif has_class(div, 'arbeitsblatt') or has_class(div, 'fallstudie') then
     local out = pandoc.List({ pandoc.RawBlock('openxml', PAGE_BREAK) })
     out:extend(div.content)
     return out
