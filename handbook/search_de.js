@@ -7,6 +7,8 @@
  *    "Gesprächsführung" meet);
  *  - compounds: an indexed word also counts as its parts (Eskalationsstufe -> eskalation, stufe); the split
  *    table `lunr.kokoKomposita` is computed from the site's own words at build time (handbook/search.py);
+ *    a hyphenated word counts as the joined word and its parts (Shisha-Bars -> shishabars, shisha, bars);
+ *    the search separator (mkdocs.yml) therefore does not split at hyphens;
  *  - then lunr's German stemmer (Snowball), which maps plurals and inflections to one stem.
  * Material appends "*" to every query word (prefix search), and lunr runs no pipeline on such a word; so the
  * query parser is wrapped to normalise and stem those words as well. */
@@ -19,7 +21,7 @@
   var MARKED = /[:*_\/·'’(]+(?:in|innen)\)?$/;
 
   function normalise(word) {
-    var w = word;
+    var w = word.replace(/-+/g, "");  // a query word "Vier-Seiten-Modell" meets the joined index word
     if (MARKED.test(w)) {
       w = w.replace(MARKED, "");
     } else if (w.length > 8 && /innen$/.test(w) && AGENT.test(w.slice(0, -5))) {
@@ -38,10 +40,17 @@
   }
 
   function kokoCompounds(token) {
-    var parts = (lunr.kokoKomposita || {})[token.toString()];
-    if (!parts) return token;
+    var word = token.toString();
+    var parts = (lunr.kokoKomposita || {})[word];
     var out = [token];
-    parts.forEach(function (part) { out.push(token.clone(function () { return part; })); });
+    if (word.indexOf("-") > 0) {
+      // A hyphenated compound (Shisha-Bars, Ich-Botschaften) counts as the joined word and as its parts, so
+      // "Shishabar" and "Bars" both find it.
+      var pieces = word.split(/-+/).filter(Boolean);
+      out = [token.clone(function () { return pieces.join(""); })];
+      parts = pieces.length > 1 ? pieces : null;
+    }
+    if (parts) parts.forEach(function (part) { out.push(token.clone(function () { return part; })); });
     return out;
   }
 
