@@ -42,7 +42,10 @@ def words(index: dict) -> Counter:
 
 
 def _known(word: str, vocabulary: set[str]) -> bool:
-    return any(form in vocabulary for form in (word, word + "e", word + "en", word + "n", word + "s"))
+    """A word of the site, or an inflected form of one (Stufe/Stufen, Konflikt/Konflikte)."""
+    forms = [word, word + "e", word + "en", word + "n", word + "s"]
+    forms += [word[: -len(end)] for end in ("en", "n", "e", "s") if word.endswith(end) and len(word) - len(end) >= MIN_PART]
+    return any(form in vocabulary for form in forms)
 
 
 def _head(head: str, vocabulary: set[str]) -> str | None:
