@@ -298,21 +298,26 @@ def script_json(value: object) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
+FINDER_COLUMNS = ("Fallstudie", "Konstellation", "Themen", "Stufe", "Module", "Kommune")
+
+
 def _case_row(catalog: Catalog, case: CaseStudy, directory_urls: bool) -> str:
     v = catalog.vocabulary
     e = html.escape
     link = html_link(FINDER, case_src(case.id), directory_urls)
     topics = ", ".join(e(v.topics[t].name) for t in case.topics)
     modules = ", ".join(f"M{catalog.module_by_id[m].number}" for m in case.modules)
+    cells = [f'<a href="{e(link)}">{e(render.plain(case.title, catalog))}</a>', e(v.constellations[case.constellation].name),
+             topics, f"{case.escalation_stage}", modules, e(v.municipality_types[case.municipality_type].name)]
+    # data-label: the column header, shown beside each value when a phone stacks the row as a card (koko.css).
+    tds = "\n".join(f'<td data-label="{label}">{cell}</td>' for label, cell in zip(FINDER_COLUMNS, cells))
     return (f'<tr data-thema="{e(" ".join(case.topics))}" data-konstellation="{e(case.constellation)}" '
-            f'data-stufe="{case.escalation_stage}" data-modul="{e(" ".join(case.modules))}">'
-            f'<td><a href="{e(link)}">{e(render.plain(case.title, catalog))}</a></td><td>{e(v.constellations[case.constellation].name)}</td>'
-            f'<td>{topics}</td><td>{case.escalation_stage}</td><td>{modules}</td>'
-            f'<td>{e(v.municipality_types[case.municipality_type].name)}</td></tr>')
+            f'data-stufe="{case.escalation_stage}" data-modul="{e(" ".join(case.modules))}">\n{tds}\n</tr>')
 
 
 def finder_md(catalog: Catalog, directory_urls: bool = True) -> str:
-    """The case finder: a complete table; koko.js adds the filters (without JavaScript the table stays whole)."""
+    """The case finder: a complete table; koko.js adds the filters with counts, disables combinations that
+    match nothing and says which filter to loosen (without JavaScript the table stays whole)."""
     v = catalog.vocabulary
     e = html.escape
 
@@ -323,23 +328,28 @@ def finder_md(catalog: Catalog, directory_urls: bool = True) -> str:
 
     used_topics = [t for t in v.topics if any(t in c.topics for c in catalog.cases)]
     used_stages = sorted({c.escalation_stage for c in catalog.cases})
-    form = ('<form class="koko-fallfinder-filter" data-koko-fallfinder hidden role="search" aria-label="Fallstudien filtern">'
+    # A group of filters, not a form to submit: they apply as they change (a <form> without submit button
+    # is an HTML_CodeSniffer error, H32.2).
+    form = ('<div class="koko-fallfinder-filter" data-koko-fallfinder hidden role="search" aria-label="Fallstudien filtern">'
             + select("thema", "Konfliktthema", [(t, v.topics[t].name) for t in used_topics])
             + select("konstellation", "Konstellation", [(k, n.name) for k, n in v.constellations.items()])
             + select("stufe", "Eskalationsstufe", [(str(s), f"{s} – {v.stages[s].name}") for s in used_stages])
             + select("modul", "Modul", [(m.id, f"Modul {m.number}: {render.plain(m.title)}") for m in catalog.modules])
-            + '<button type="reset" class="md-button">Filter zurücksetzen</button></form>')
+            + '<button type="button" class="md-button" data-koko-zuruecksetzen>Filter zurücksetzen</button></div>')
     rows = "\n".join(_case_row(catalog, c, directory_urls) for c in catalog.cases)
     n = len(catalog.cases)
+    heads = "".join(f'<th scope="col">{h}</th>' for h in FINDER_COLUMNS)
+    # The table is left out of the search index (data-search-exclude): every case has its own page, and
+    # table cells would run together into one snippet.
     return (f'<h1 id="fallfinder">Fallfinder</h1>\n<p>Der Fallfinder listet alle {n} anonymisierten Fallstudien. '
             "Filtern Sie nach Konfliktthema, Konstellation, Eskalationsstufe nach Glasl oder Modul. Alle Fälle sind aus "
             "mehreren realen Situationen zusammengesetzt; keine Person und keine Kommune ist erkennbar.</p>\n"
             f"{form}\n\n<p class=\"koko-treffer\" aria-live=\"polite\" data-koko-treffer>{n} Fallstudien</p>\n\n"
-            '<div class="md-typeset__scrollwrap"><div class="md-typeset__table koko-fallfinder"><table data-koko-falltabelle>'
+            '<div class="koko-leer" data-koko-leer hidden></div>\n\n'
+            '<div class="koko-tabelle koko-fallfinder" data-search-exclude><table data-koko-falltabelle>'
             "<caption>Fallstudien mit Konstellation, Themen, Eskalationsstufe und Modulen</caption>"
-            '<thead><tr><th scope="col">Fallstudie</th><th scope="col">Konstellation</th><th scope="col">Themen</th>'
-            '<th scope="col">Stufe</th><th scope="col">Module</th><th scope="col">Kommune</th></tr></thead>'
-            f"<tbody>\n{rows}\n</tbody></table></div></div>\n")
+            f"<thead><tr>{heads}</tr></thead>"
+            f"<tbody>\n{rows}\n</tbody></table></div>\n")
 
 
 def materials_index_html(catalog: Catalog, directory_urls: bool = True) -> str:
