@@ -214,7 +214,7 @@ def generate(dest: Path, n: int, *, seed: int = 8) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
     for name in ("handbuch.yml", "glossar.yml", "literatur.yml", "vokabular.yml"):
         shutil.copy2(ROOT / name, dest / name)
-    for folder in ("modules", "course_packs"):
+    for folder in ("modules", "course_packs", "materialien"):
         if (ROOT / folder).is_dir():
             shutil.copytree(ROOT / folder, dest / folder, dirs_exist_ok=True)
     real = load(ROOT, check_anonymity=False)  # the vocabularies and terms, read as every build reads them

@@ -615,6 +615,8 @@ def _check_links(ctx: _Context, doc: Document, linkable: set[str], withheld: set
 
 #: Fields that become headings, titles or labels: a value of only spaces or line breaks would be an empty one.
 _HEADINGS = {"titel", "untertitel", "begriff", "name", "alt", "rolle", "herausgeber"}
+#: Control characters other than tab and line breaks (C0, DEL, C1): no output can show or print them.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 #: Longest id: ids become file and folder names (kurspaket-<id>-teilnahmeliste.pdf), which may have 255 bytes.
 MAX_ID = 100
 #: The edition date becomes a timestamp in ZIP files (from 1980) and gzip headers (32 bits, until 2106).
@@ -660,6 +662,13 @@ def _check_edges(ctx: _Context, docs: dict, folder_docs: dict) -> None:
             if path and path[-1] in _HEADINGS and value and _blank(value):
                 ctx.add(doc, path, f"{field_name(path)}: darf nicht nur aus Leerzeichen oder Zeilenumbrüchen bestehen "
                                    "(wird zur Überschrift)", code="schema.blank")
+            bad = _CONTROL.search(value)
+            if bad:
+                # written as an escape in a quoted scalar ("\x14"): the file itself is clean, the value is not
+                line, col = doc.locate(path, bad.start(), 1)
+                ctx.problems.append(Problem(doc.path, line, col, f"{field_name(path)}: Steuerzeichen U+{ord(bad.group()):04X} "
+                                            "im Text – es lässt sich weder anzeigen noch drucken; bitte entfernen",
+                                            "schema.control"))
             if path and path[-1] == "id" and len(value) > MAX_ID:
                 ctx.add(doc, path, f"{field_name(path)}: höchstens {MAX_ID} Zeichen, gefunden {len(value)} – Kennungen werden zu "
                                    "Dateinamen", code="ref.id_length")

@@ -363,10 +363,11 @@ def materials_index_html(catalog: Catalog, directory_urls: bool = True) -> str:
                 f'<select id="filter-{name}" name="{name}"><option value="">alle</option>{opts}</select></div>')
 
     kinds = [k for k in MATERIAL_KINDS if any(m.kind == k for m in catalog.materials)]
-    form = ('<form class="koko-fallfinder-filter" data-koko-fallfinder hidden role="search" aria-label="Materialien filtern">'
+    # a group of filters like the Fallfinder's (no <form> without a submit button: HTML_CodeSniffer H32.2)
+    form = ('<div class="koko-fallfinder-filter" data-koko-fallfinder hidden role="search" aria-label="Materialien filtern">'
             + select("art", "Art", [(k, MATERIAL_KINDS[k]) for k in kinds])
             + select("modul", "Modul", [(m.id, f"Modul {m.number}: {render.plain(m.title)}") for m in catalog.modules])
-            + '<button type="reset" class="md-button">Filter zurücksetzen</button></form>')
+            + '<button type="button" class="md-button" data-koko-zuruecksetzen>Filter zurücksetzen</button></div>')
     rows = []
     for m in sorted(catalog.materials, key=lambda m: (min(catalog.module_by_id[x].number for x in m.modules),
                                                       list(MATERIAL_KINDS).index(m.kind), render.plain(m.title))):
