@@ -19,8 +19,9 @@ $(STAMP): requirements.txt | build-deps
 	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements.txt
 	touch $(STAMP)
 
+# No install scripts: puppeteer (under pa11y) would download its own browser; the tests use Debian's Chromium.
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
 # Debian packages, installed only where missing: fonts for the PDFs (build), browser, PDF tools and Java (tests).

@@ -744,7 +744,8 @@ def write_report(results: dict, md: Path, png: Path) -> None:
         "- **serve-Neuaufbau**: `mkdocs serve` läuft; eine Fallstudie wird geändert; gemessen wird, bis die "
         "ausgelieferte Seite die Änderung zeigt (bis N = 200 Median aus mehreren Änderungen, darüber eine).\n\n"
         "Ziele bei N = 1000: Website ≤ 1,10 × Untergrenze, Handbuch-PDF < 30 s, check < 1,5 s, "
-        "Spitze < 1 GiB.\n" + _targets_md(runs, num) + "\n" + resources_md(results.get("resources", [])),
+        "Spitze < 1 GiB.\n" + _targets_md(runs, num) + "\n" + resources_md(results.get("resources", []))
+        + (web_md(results["web"]) if results.get("web") else ""),
         encoding="utf-8")
 
 
@@ -824,6 +825,139 @@ def scan_bench(runs: int = RUNS, megabytes: float = 5.0) -> dict:
     return result
 
 
+# --- what a trainee's browser loads (issue 18) ---------------------------------------------------------------
+# The real handbook's site, served with gzip as deploy/nginx.conf does, in Debian's Chromium: bytes each page
+# type transfers, Lighthouse performance (npm `lighthouse`, pinned in package.json) and recall@5 of the
+# German search query set (tests/data/search_queries.tsv).
+
+WEB_PAGES = {"Startseite": "", "Einheit": "module/m1/m1-e3/", "Fallstudie": "fallstudien/f-burkini-schwimmbad-mittelstadt/",
+             "Fallfinder": "fallstudien/", "Kurspaket-Baukasten": "kurspaket/"}
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--disable-default-apps"]
+_COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".map")
+
+
+def gzip_server(folder: Path):
+    """A static server on 127.0.0.1 that gzips text files for clients that accept it (like nginx's gzip on)."""
+    import functools
+    import gzip
+    import http.server
+    import io
+    import socketserver
+    import threading
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def send_head(self):
+            path = Path(self.translate_path(self.path))
+            if path.is_dir():
+                path = path / "index.html"
+            if (path.suffix in _COMPRESSIBLE and path.is_file()
+                    and "gzip" in self.headers.get("Accept-Encoding", "")):
+                body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+                self.send_response(200)
+                self.send_header("Content-Type", self.guess_type(str(path)))
+                self.send_header("Content-Encoding", "gzip")
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Vary", "Accept-Encoding")
+                self.end_headers()
+                return io.BytesIO(body)
+            return super().send_head()
+
+    httpd = socketserver.ThreadingTCPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(folder)))
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}/"
+
+
+def page_bytes(browser, url: str) -> tuple[int, int]:
+    """(bytes transferred, requests) for loading one page in a fresh browser context (empty cache)."""
+    context = browser.new_context()
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    sizes: dict[str, float] = {}
+    cdp.on("Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]))
+    page.goto(url, wait_until="networkidle")
+    page.wait_for_timeout(500)
+    context.close()
+    return int(sum(sizes.values())), len(sizes)
+
+
+def lighthouse(url: str) -> dict:
+    """Lighthouse performance (default mobile profile, simulated throttling) of one page in Debian's Chromium."""
+    cli = ROOT / "node_modules" / "lighthouse" / "cli" / "index.js"
+    run = subprocess.run(["node", str(cli), url, "--only-categories=performance", "--output=json",
+                          "--output-path=stdout", "--quiet", f"--chrome-flags={' '.join(CHROMIUM_FLAGS)}"],
+                         capture_output=True, text=True, timeout=300, env={**os.environ, "CHROME_PATH": CHROMIUM})
+    if run.returncode != 0:
+        raise RuntimeError(f"Lighthouse für {url}: {run.stderr[-1500:]}")
+    report = json.loads(run.stdout)
+    audits = report["audits"]
+    return {"score": round(report["categories"]["performance"]["score"] * 100),
+            "lcp_s": round(audits["largest-contentful-paint"]["numericValue"] / 1000, 2),
+            "tbt_ms": round(audits["total-blocking-time"]["numericValue"]),
+            "bytes": int(audits["total-byte-weight"]["numericValue"])}
+
+
+def measure_web(work: Path) -> dict:
+    """Build the real handbook's site (no PDFs) and measure it as a trainee's browser loads it."""
+    from playwright.sync_api import sync_playwright
+
+    from . import search
+    from .build import build
+    site_dir = work / "web-site"
+    build(ROOT, site_dir, pdfs=False, offline=False)
+    httpd, base = gzip_server(site_dir)
+    try:
+        pages = {}
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS[1:])
+            for kind, rel in WEB_PAGES.items():
+                transferred, requests = page_bytes(browser, base + rel)
+                pages[kind] = {"path": rel, "transfer_bytes": transferred, "requests": requests}
+            page = browser.new_page()
+            page.goto(base, wait_until="networkidle")
+            queries = search.read_queries()
+            recall, misses = search.recall_at_5(page, queries)
+            browser.close()
+        for kind, rel in WEB_PAGES.items():
+            pages[kind]["lighthouse"] = lighthouse(base + rel)
+            _say(f"Web: {kind}: {pages[kind]}")
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    index = site_dir / "search" / "search_index.json"
+    return {"pages": pages, "recall_at_5": round(recall, 3), "queries": len(queries),
+            "misses": [list(m[:2]) for m in misses], "search_index_bytes": index.stat().st_size}
+
+
+def web_md(web: dict) -> str:
+    """The section of docs/benchmark.md on what a trainee's browser loads."""
+    def kb(n: int) -> str:
+        return f"{n / 1024:.0f} KB"
+    rows = ["| Seitentyp | Seite | übertragen (gzip) | Anfragen | Lighthouse Leistung | LCP | TBT |",
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+    for kind, r in web["pages"].items():
+        lh = r["lighthouse"]
+        rows.append(f"| {kind} | `{r['path'] or '/'}` | {kb(r['transfer_bytes'])} | {r['requests']} | {lh['score']} | "
+                    f"{str(lh['lcp_s']).replace('.', ',')} s | {lh['tbt_ms']} ms |")
+    worst = min(r["lighthouse"]["score"] for r in web["pages"].values())
+    return ("\n## Was der Browser einer Teilnehmerin lädt\n\n"
+            "Die Website des echten Handbuchs, ausgeliefert mit gzip wie in `deploy/nginx.conf`, in Chromium mit "
+            "leerem Cache. Lighthouse (Profil Mobilgerät, simulierte Drosselung) misst die Leistung; Ziel: "
+            f"mindestens 90 je Seitentyp – {'erreicht' if worst >= 90 else '**verfehlt**'} (niedrigster Wert {worst}).\n\n"
+            + "\n".join(rows) + "\n\n"
+            f"Suche: recall@5 = {str(web['recall_at_5']).replace('.', ',')} über {web['queries']} deutsche Suchanfragen "
+            "(`tests/data/search_queries.tsv`: die erwartete Seite steht unter den ersten fünf Treffern)"
+            + (f"; verfehlt: {', '.join(q for q, _ in web['misses'])}" if web["misses"] else "")
+            + f". Suchindex: {kb(web['search_index_bytes'])} (ungepackt).\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] == "--scan":
         res = scan_bench(runs=int(argv[1]) if len(argv) > 1 else RUNS)
@@ -846,6 +980,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="nur den Abschnitt „Ressourcen bei großen Eingaben“ messen (bench/resources.json, docs/benchmark.md)")
     p.add_argument("--ressourcen-skala", type=float, default=1.0, metavar="FAKTOR",
                    help="Größe der großen Eingaben relativ zur erlaubten Grenze (Standard 1; 0.1 für einen schnellen Probelauf)")
+
+
+    p.add_argument("--no-web", action="store_true", help="ohne Browser-Messung (Bytes, Lighthouse, Such-Recall)")
     args = p.parse_args(argv)
     if args.nur_ressourcen:
         work = Path(tempfile.mkdtemp(prefix="koko-bench-res-"))
@@ -868,12 +1005,20 @@ def main(argv: list[str] | None = None) -> int:
             runs.append(measure(n, max(1, args.runs), work))
             _say("  " + json.dumps(runs[-1], ensure_ascii=False))
         resource_rows = resources(work)
+
+
+        web = measure_web(work) if not args.no_web else None
     finally:
         if args.keep:
             _say(f"Arbeitsordner: {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
     results = {"runs": runs, "resources": resource_rows, "machine": _machine(), "date": dt.date.today().isoformat()}
+
+
+    results = {"runs": runs, "machine": _machine(), "date": dt.date.today().isoformat()}
+    if web is not None:
+        results["web"] = web
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     write_report(results, ROOT / "docs" / "benchmark.md", ROOT / "docs" / "assets" / "benchmark.png")

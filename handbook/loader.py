@@ -14,8 +14,9 @@ from pathlib import Path
 from . import figures, glyphs, packs
 from . import text as T
 from .errors import ContentError, Problem
-from .model import (Actor, Anonymisation, Block, Catalog, CaseStudy, CoursePack, Day, Exception_, Exercise, Figure,
-                    GlossaryTerm, Licence, Meta, Module, Named, Reference, Source, Stage, Unit, Vocabulary, hhmm)
+from .model import (MATERIAL_KINDS, Actor, Anonymisation, Block, Catalog, CaseStudy, CoursePack, Day, Exception_, Exercise,
+                    Figure, GlossaryTerm, Licence, Material, Meta, Module, Named, Question, Reference, Role, Source,
+                    Stage, Task, Unit, Vocabulary, hhmm)
 from .parse import Document, FileProblem, decode, parse_file, read_regular
 from .schema import describe, field_name, suggest, validate
 
@@ -34,7 +35,9 @@ SINGLE_FILES = {
     "glossar.yml": "glossar",
     "literatur.yml": "literatur",
 }
-FOLDERS = {"modules": "modul", "case_studies": "fallstudie", "course_packs": "kurspaket"}
+FOLDERS = {"modules": "modul", "case_studies": "fallstudie", "course_packs": "kurspaket", "materialien": "material"}
+#: Folders a content tree may leave out.
+OPTIONAL_FOLDERS = {"course_packs", "materialien"}
 MODULE_COUNT = 5
 
 
@@ -202,7 +205,7 @@ def load(root: Path | str = ".", *, check_anonymity: bool = True) -> Catalog:
             docs[name] = ctx.read(name, kind)
     folder_docs: dict[str, list[Document]] = {folder: [] for folder in FOLDERS}
     for folder in FOLDERS:
-        if folder != "course_packs" and not (root / folder).is_dir() and not (root / folder).is_symlink():
+        if folder not in OPTIONAL_FOLDERS and not (root / folder).is_dir() and not (root / folder).is_symlink():
             ctx.problems.append(Problem(f"{folder}/", 1, 1, f"Ordner fehlt: {folder}/", "load.missing"))
     for rel, kind in files:
         folder = rel.split("/", 1)[0]
@@ -224,6 +227,7 @@ def load(root: Path | str = ".", *, check_anonymity: bool = True) -> Catalog:
 
     modules = [_module(ctx, doc) for doc in folder_docs["modules"]]
     cases = [_case(ctx, doc, vocab) for doc in folder_docs["case_studies"]]
+    materials = [_material(ctx, doc) for doc in folder_docs["materialien"]]
     _check_modules(ctx, root, folder_docs["modules"], modules, known_refs, known_terms)
 
     # Ids are one namespace for [[links]]: they must be unique across kinds too.
@@ -242,6 +246,8 @@ def load(root: Path | str = ".", *, check_anonymity: bool = True) -> Catalog:
                 claim(ex.id, doc, ("einheiten", i, "uebungen", j, "id"))
     for doc, case in zip(folder_docs["case_studies"], cases):
         claim(case.id, doc, ("id",))
+    for doc, material in zip(folder_docs["materialien"], materials):
+        claim(material.id, doc, ("id",))
     if glossary_docs is not None:
         for i, term in enumerate(glossary):
             claim(term.id, glossary_docs, ("begriffe", i, "id"))
@@ -256,12 +262,16 @@ def load(root: Path | str = ".", *, check_anonymity: bool = True) -> Catalog:
                 ctx.add(doc, ("module", i), f"module: unbekanntes Modul '{mid}'{suggest(mid, module_ids)}", code="ref.module")
         if not case.released:
             log.info("%s: nicht freigegeben – wird nirgends veröffentlicht", doc.path)
+    all_modules_read = len(folder_docs["modules"]) == len([p for p in content_files(root) if p.startswith("modules/")])
+    _check_materials(ctx, folder_docs["modules"], modules, folder_docs["materialien"], materials, module_ids,
+                     all_modules_read)
 
     linkable = set(module_ids) | unit_ids | released | known_terms
-    for doc in folder_docs["modules"] + folder_docs["case_studies"] + ([glossary_docs] if glossary_docs else []):
+    for doc in (folder_docs["modules"] + folder_docs["case_studies"] + folder_docs["materialien"]
+                + ([glossary_docs] if glossary_docs else [])):
         _check_links(ctx, doc, linkable, withheld)
     for doc in [d for d in docs.values() if d is not None] + folder_docs["modules"] + folder_docs["case_studies"] \
-            + folder_docs["course_packs"]:
+            + folder_docs["course_packs"] + folder_docs["materialien"]:
         _check_glyphs(ctx, doc)
 
     case_titles = {c.id: c.title for c in cases if c.released}
@@ -278,7 +288,7 @@ def load(root: Path | str = ".", *, check_anonymity: bool = True) -> Catalog:
         _Allowed.used = set()  # per load: which allow-list entries covered a finding
         published = [d for d in [docs["handbuch.yml"], docs["glossar.yml"], docs["literatur.yml"], docs["vokabular.yml"]]
                      if d is not None]
-        published += folder_docs["modules"]
+        published += folder_docs["modules"] + folder_docs["materialien"]  # materials are published like units
         published += [d for d in folder_docs["course_packs"] if d.data.get("veroeffentlichen") is True]
         for doc in published:
             _check_published(ctx, doc, allowed)
@@ -295,7 +305,7 @@ def load(root: Path | str = ".", *, check_anonymity: bool = True) -> Catalog:
     return Catalog(root=root, meta=meta, vocabulary=vocab, modules=sorted(modules, key=lambda m: m.number),
                    cases=sorted((c for c in cases if c.released), key=lambda c: c.id),
                    withheld=[c for c in cases if not c.released], glossary=glossary, references=references,
-                   packs=packs_, notes=notes)
+                   packs=packs_, notes=notes, materials=sorted(materials, key=lambda m: m.id))
 
 
 # --- single files -----------------------------------------------------------------------------------------
@@ -361,14 +371,17 @@ def _module(ctx: _Context, doc: Document) -> Module:
         at = ("einheiten", i)
         exercises = [Exercise(e["id"], _pl(e["titel"]), e["dauer_min"], _pl(e["sozialform"]),
                               _md(ctx, doc, at + ("uebungen", j, "aufgabe"), e["aufgabe"]),
-                              _md(ctx, doc, at + ("uebungen", j, "loesungshinweis"), e.get("loesungshinweis", "")), u["id"])
+                              _md(ctx, doc, at + ("uebungen", j, "loesungshinweis"), e.get("loesungshinweis", "")), u["id"],
+                              e.get("materialien", []))
                      for j, e in enumerate(u.get("uebungen", []))]
-        figures = [Figure(f.get("datei", ""), _pl(f["alt"]), _pl(f.get("titel", ""))) for f in u.get("abbildungen", [])]
+        figures = [Figure(f.get("datei", ""), _pl(f["alt"]), _pl(f.get("titel", "")), f.get("diagramm", ""))
+                   for f in u.get("abbildungen", [])]
         units.append(Unit(u["id"], _pl(u["titel"]), u["dauer_min"], _pls(u["lernziele"]),
                           _md(ctx, doc, at + ("inhalt",), u["inhalt"]), _pls(u.get("methoden", [])),
                           _pls(u.get("material", [])), exercises,
                           _md(ctx, doc, at + ("trainerhinweise",), u.get("trainerhinweise", "")), u.get("literatur", []),
-                          u.get("glossar", []), figures, d["id"], Source(doc.path, line, col)))
+                          u.get("glossar", []), figures, d["id"], Source(doc.path, line, col),
+                          u.get("materialien", [])))
     return Module(d["id"], d["nummer"], _pl(d["titel"]), _md(ctx, doc, ("beschreibung",), d["beschreibung"]),
                   d["dauer_tage"], _pls(d["lernziele"]), units, Source(doc.path, 1, 1))
 
@@ -424,10 +437,114 @@ def _check_modules(ctx: _Context, root: Path, docs: list[Document], modules: lis
                             f"glossar: unbekannter Glossarbegriff '{term}'{suggest(term, known_terms)} (Kennungen stehen in glossar.yml)",
                             code="ref.glossary")
             for j, fig in enumerate(unit.figures):
+                raw = doc.data["einheiten"][i]["abbildungen"][j]
+                if ("datei" in raw) == ("diagramm" in raw):
+                    ctx.add(doc, ("einheiten", i, "abbildungen", j),
+                            f"abbildungen[{j + 1}]: " + ("entweder 'datei' oder 'diagramm' angeben, nicht beides"
+                                                         if "datei" in raw else
+                                                         "Pflichtfeld 'datei' (eine Bilddatei) oder 'diagramm' "
+                                                         "(ein gezeichnetes Diagramm) fehlt"), code="ref.figure")
+                    continue
+                if fig.diagram:
+                    continue  # the schema knows the diagram names
                 try:
                     figures.check(root, fig.file)
                 except figures.FigureProblem as exc:
                     ctx.add(doc, ("einheiten", i, "abbildungen", j, "datei"), f"abbildungen: {exc}", code="ref.figure")
+
+
+# --- materials --------------------------------------------------------------------------------------------
+
+#: Which optional fields each kind of material may have (the schema makes the required ones required).
+_KIND_FIELDS = {
+    "arbeitsblatt": {"aufgaben", "inhalt"},
+    "rollenkarte": {"situation", "rollen"},
+    "checkliste": {"punkte", "inhalt"},
+    "evaluationsbogen": {"fragen", "inhalt"},
+    "handout": {"inhalt"},
+    "vorlage": {"inhalt"},
+}
+_KIND_ONLY_FIELDS = {"aufgaben", "punkte", "fragen", "situation", "rollen", "inhalt"}
+
+#: A unit text that names a material of one of these kinds must be backed by a referenced material of it.
+#: Narrow on purpose: only these four nouns (singular, plural and compounds that start with them, such as
+#: "Rollenkartenset"), capitalised, at the start of a word; other words ("Vorlage", "Beobachtungsbogen",
+#: "Rollenlandkarte") are not material names the check can be sure of.
+NAMED_MATERIAL = re.compile(r"(?<![\w-])(?:(Rollenkarte)|(Arbeitsbl(?:att|ätter))|(Checkliste)|((?:Frage|Evaluations)b(?:ogen|ögen)))\w*")
+_NAMED_KINDS = ("rollenkarte", "arbeitsblatt", "checkliste", "evaluationsbogen")
+
+
+def _material(ctx: _Context, doc: Document) -> Material:
+    d = doc.data
+    stem = Path(doc.path).stem
+    if d["id"] != stem:
+        ctx.add(doc, ("id",), f"id: erwartet '{stem}' wie der Dateiname, gefunden '{d['id']}'", code="ref.material_id")
+    kind = d["art"]
+    for key in d:
+        if key in _KIND_ONLY_FIELDS and key not in _KIND_FIELDS[kind]:
+            owners = " oder ".join(f"'{k}'" for k, fields in _KIND_FIELDS.items() if key in fields)
+            ctx.add(doc, (key,), f"{key}: passt nicht zu art '{kind}' – dieses Feld gibt es nur bei art {owners}",
+                    key=True, code="material.field")
+    md = lambda path, value: _md(ctx, doc, path, value)
+    tasks = [Task(md(("aufgaben", i, "text"), a["text"]), a["platz"], a.get("form", "linien") == "kasten")
+             for i, a in enumerate(d.get("aufgaben", []))]
+    questions = [Question(md(("fragen", i, "text"), q["text"]), _pls(q.get("skala", [])), q.get("platz", 3),
+                          _pl(q.get("abschnitt", ""))) for i, q in enumerate(d.get("fragen", []))]
+    roles = [Role(_pl(r["rolle"]), md(("rollen", i, "oeffentlich"), r["oeffentlich"]),
+                  md(("rollen", i, "vertraulich"), r["vertraulich"])) for i, r in enumerate(d.get("rollen", []))]
+    items = [md(("punkte", i), x) for i, x in enumerate(d.get("punkte", []))]
+    return Material(d["id"], _pl(d["titel"]), kind, d["module"], md(("zweck",), d["zweck"]), d.get("dauer_min"),
+                    md(("inhalt",), d.get("inhalt", "")), tasks, items, questions,
+                    md(("situation",), d.get("situation", "")), roles, md(("trainerhinweise",), d.get("trainerhinweise", "")),
+                    Source(doc.path, 1, 1))
+
+
+def _check_materials(ctx: _Context, module_docs: list[Document], modules: list[Module], material_docs: list[Document],
+                     materials: list[Material], module_ids: set[str], all_modules_read: bool) -> None:
+    """References between units/exercises and materials, both ways, and materials a unit names but does not use."""
+    by_id = {m.id: m for m in materials}
+    known = set(by_id) | ctx.lenient_ids
+    used: set[str] = set()
+    for doc, material in zip(material_docs, materials):
+        for i, mid in enumerate(material.modules):
+            if mid not in module_ids:
+                ctx.add(doc, ("module", i), f"module: unbekanntes Modul '{mid}'{suggest(mid, module_ids)}", code="ref.module")
+    for doc, module in zip(module_docs, modules):
+        for i, unit in enumerate(module.units):
+            refs = [(("einheiten", i, "materialien", k), mid) for k, mid in enumerate(unit.material_ids)]
+            refs += [(("einheiten", i, "uebungen", j, "materialien", k), mid)
+                     for j, ex in enumerate(unit.exercises) for k, mid in enumerate(ex.material_ids)]
+            for where, mid in refs:
+                used.add(mid)
+                if mid not in known:
+                    ctx.add(doc, where, f"materialien: unbekanntes Material '{mid}'{suggest(mid, known)} "
+                                        "(Kennungen sind die Dateinamen in materialien/)", code="ref.material")
+                elif mid in by_id and module.id not in by_id[mid].modules:
+                    ctx.add(doc, where, f"materialien: '{mid}' gehört laut {by_id[mid].source.path} nicht zu Modul "
+                                        f"{module.id} – dort unter module: '{module.id}' ergänzen", code="ref.material_module")
+            if any(mid not in by_id for _, mid in refs):
+                continue  # a broken or unknown material: its kind is unknown, so the text check would only guess
+            kinds = {by_id[mid].kind for _, mid in refs}
+            texts = [(("einheiten", i, "inhalt"), unit.content)]
+            if unit.trainer_notes:
+                texts.append((("einheiten", i, "trainerhinweise"), unit.trainer_notes))
+            texts += [(("einheiten", i, "material", k), s) for k, s in enumerate(unit.materials)]
+            texts += [(("einheiten", i, "uebungen", j, "aufgabe"), ex.task) for j, ex in enumerate(unit.exercises)]
+            for path, text in texts:
+                for m in NAMED_MATERIAL.finditer(text):
+                    kind = _NAMED_KINDS[next(g for g in range(4) if m.group(g + 1))]
+                    if kind in kinds:
+                        continue
+                    line, col = doc.locate(path, m.start(), len(m.group(0)))
+                    ctx.problems.append(Problem(
+                        doc.path, line, col,
+                        f"{field_name(path)} nennt '{m.group(0)}', aber weder die Einheit {unit.id} noch ihre Übungen "
+                        f"verweisen auf ein Material der Art '{kind}' – das Material in materialien/ anlegen und unter "
+                        "materialien: eintragen", "ref.material_named"))
+    for doc, material in zip(material_docs, materials):
+        if all_modules_read and material.id not in used:
+            ctx.add(doc, ("id",), f"Material '{material.id}' wird von keiner Einheit und keiner Übung verwendet – in "
+                                  "modules/ unter materialien: eintragen oder die Datei entfernen", code="ref.material_unused")
 
 
 # --- case studies -----------------------------------------------------------------------------------------
@@ -745,6 +862,8 @@ def _check_figure_files(ctx: _Context, root: Path, docs: list[Document]) -> None
     for doc in docs:
         for i, unit in enumerate(doc.data.get("einheiten", [])):
             for j, fig in enumerate(unit.get("abbildungen", [])):
+                if "datei" not in fig:
+                    continue  # a diagram the project draws (diagramm): no file, no metadata
                 target = (root / fig["datei"]).resolve()
                 if not target.is_file() or not target.is_relative_to(root):
                     continue  # reported by the module check

@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # MkDocs loads 
 from mkdocs.structure.files import File, Files  # noqa: E402
 from mkdocs.structure.toc import get_toc  # noqa: E402
 
-from handbook import preview, render, site  # noqa: E402
+from handbook import preview, render, search, site  # noqa: E402
 
 preview.install_filter()  # `make serve` only: MkDocs' chatter filtered, the rest in German
 
@@ -70,6 +70,7 @@ def on_page_content(content: str, page, config, files) -> str:
 
 
 def on_post_build(config) -> None:
+    search.finish(Path(config.site_dir))  # German search: normaliser, stemmer, compounds (handbook/search.py)
     # Every inline script and style on every page must be the theme's or the project's own (the CSP allows
     # nothing else): a page that carries any other fails the build.
     from mkdocs.exceptions import PluginError

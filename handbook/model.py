@@ -23,9 +23,12 @@ class Source:
 
 @dataclass
 class Figure:
-    file: str
+    """A figure of a unit: an image file, or a diagram the project draws from data (:mod:`handbook.diagrams`)."""
+
+    file: str  # "" for a diagram
     alt: str
     caption: str = ""
+    diagram: str = ""  # a name in handbook.diagrams.DIAGRAMS, instead of a file
 
 
 @dataclass
@@ -37,6 +40,7 @@ class Exercise:
     task: str
     solution_hint: str = ""  # trainer edition only
     unit_id: str = ""
+    material_ids: list[str] = field(default_factory=list)  # ids of materials (materialien/)
 
 
 @dataclass
@@ -55,6 +59,15 @@ class Unit:
     figures: list[Figure] = field(default_factory=list)
     module_id: str = ""
     source: Source = field(default_factory=lambda: Source(""))
+    material_ids: list[str] = field(default_factory=list)  # ids of materials (materialien/); `materials` are free strings
+
+    @property
+    def all_material_ids(self) -> list[str]:
+        """The materials of the unit and of its exercises, each once, in order of appearance."""
+        ids = list(self.material_ids)
+        for ex in self.exercises:
+            ids += [m for m in ex.material_ids if m not in ids]
+        return ids
 
 
 @dataclass
@@ -71,6 +84,74 @@ class Module:
     @property
     def minutes(self) -> int:
         return sum(u.minutes for u in self.units)
+
+
+#: The kinds of material (`art`) with their German names, in the order indexes list them.
+MATERIAL_KINDS = {
+    "arbeitsblatt": "Arbeitsblatt",
+    "rollenkarte": "Rollenkarten",
+    "checkliste": "Checkliste",
+    "evaluationsbogen": "Evaluationsbogen",
+    "handout": "Handout",
+    "vorlage": "Vorlage",
+}
+
+
+@dataclass
+class Task:
+    """A task of a worksheet, with room to write: ``space`` lines, or a box of that height."""
+
+    text: str  # Markdown
+    space: int
+    box: bool = False
+
+
+@dataclass
+class Question:
+    """A question of an evaluation form: with a scale to tick, or free text (no scale) with ``space`` lines."""
+
+    text: str  # Markdown
+    scale: list[str] = field(default_factory=list)
+    space: int = 3
+    section: str = ""  # a heading that starts before this question
+
+
+@dataclass
+class Role:
+    """One role card: what everybody knows, and what only this role's card says."""
+
+    role: str
+    public: str  # Markdown
+    confidential: str  # Markdown; printed on this role's card only
+
+
+@dataclass
+class Material:
+    """A material from ``materialien/``: what a trainer hands out or uses in a unit."""
+
+    id: str
+    title: str
+    kind: str  # a key of MATERIAL_KINDS
+    modules: list[str]
+    purpose: str  # Markdown
+    minutes: int | None = None
+    content: str = ""  # Markdown: handout/vorlage text, or the introduction of a sheet
+    tasks: list[Task] = field(default_factory=list)  # arbeitsblatt
+    items: list[str] = field(default_factory=list)  # checkliste (Markdown each)
+    questions: list[Question] = field(default_factory=list)  # evaluationsbogen
+    situation: str = ""  # rollenkarte, Markdown, on every card
+    roles: list[Role] = field(default_factory=list)  # rollenkarte
+    trainer_notes: str = ""  # trainer edition only
+    source: Source = field(default_factory=lambda: Source(""))
+
+    @property
+    def kind_name(self) -> str:
+        return MATERIAL_KINDS[self.kind]
+
+    @property
+    def participant_facing(self) -> bool:
+        """Whether it belongs in the photocopy masters: every kind but the trainer's `vorlage`."""
+        return self.kind != "vorlage"
 
 
 @dataclass
@@ -323,6 +404,7 @@ class Catalog:
     references: list[Reference]
     packs: list[CoursePack]
     notes: list[str] = field(default_factory=list)  # German notices that are not errors
+    materials: list[Material] = field(default_factory=list)  # sorted by id
 
     def __post_init__(self) -> None:
         self.units = {u.id: u for m in self.modules for u in m.units}
@@ -331,6 +413,19 @@ class Catalog:
         self.term_by_id = {t.id: t for t in self.glossary}
         self.reference_by_id = {r.id: r for r in self.references}
         self.exercises = {e.id: e for u in self.units.values() for e in u.exercises}
+        self.material_by_id = {m.id: m for m in self.materials}
+
+    def materials_for_module(self, module_id: str) -> list[Material]:
+        return [m for m in self.materials if module_id in m.modules]
+
+    def users_of_material(self, material_id: str) -> list[Unit | Exercise]:
+        """The units and exercises that name a material, in teaching order."""
+        found: list[Unit | Exercise] = []
+        for unit in self.units.values():
+            if material_id in unit.material_ids:
+                found.append(unit)
+            found += [e for e in unit.exercises if material_id in e.material_ids]
+        return found
 
     def cases_for_module(self, module_id: str) -> list[CaseStudy]:
         return [c for c in self.cases if module_id in c.modules]

@@ -269,6 +269,29 @@ def volume_document(catalog: Catalog, volume: CaseVolume, edition: str = "teilne
         nodes=nodes, keywords=["Kommunales Konfliktmanagement", "Fallsammlung"])
 
 
+def _pack_copy_masters(catalog: Catalog, units: list) -> list:
+    """Trainer edition: the participant-facing materials of the chosen units as clean photocopy masters (role
+    cards one per page, each with only its own confidential part; never in the participants' edition, which
+    every participant holds)."""
+    from . import materials
+    ids: list[str] = []
+    for u in units:
+        ids += list(getattr(u, "material_ids", []))
+        for e in u.exercises:
+            ids += list(getattr(e, "material_ids", []))
+    chosen = [catalog.material_by_id[i] for i in dict.fromkeys(ids) if i in catalog.material_by_id]
+    chosen = [m for m in chosen if m.participant_facing]
+    if not chosen:
+        return []
+    clean = _Print(catalog, "teilnehmende", ids={m.id for m in chosen}, terms=()).ctx  # no trainer notes on a sheet
+    nodes: list = [render.h(1, "Kopiervorlagen", "kopiervorlagen"),
+                   render.para("Die Materialien der Einheiten zum Kopieren für die Teilnehmenden, jedes auf eigenen Seiten.")]
+    for m in chosen:
+        module = next((mod for mod in catalog.modules if mod.id in m.modules), catalog.modules[0])
+        nodes += materials.copy_master_nodes(catalog, m, module.number, clean)
+    return nodes
+
+
 def _pack_dates(pack: CoursePack) -> str:
     days = [d.date for d in pack.days]
     if not days:
@@ -303,6 +326,8 @@ def pack_document(catalog: Catalog, pack: CoursePack, edition: str | None = None
             # photocopy masters: never with the solution, in either edition
             body = render.exercise_nodes(catalog, u, e, ctx, 2, anchor=False, with_solution=False)
             nodes.append(Div(("arbeitsblatt",) + (("erstes",) if i == 0 else ()), tuple(body)))
+    if ctx.trainer:
+        nodes += _pack_copy_masters(catalog, units)
     nodes += _back(catalog, ctx, terms, with_references=any(u.references for u in units))
     facts = [("Ort", render.plain(pack.place)), ("Termin", _pack_dates(pack))]
     if pack.trainers:
@@ -548,6 +573,11 @@ def build_all(catalog: Catalog, outdir: Path, progress: Progress = None) -> list
     for module in catalog.modules:
         jobs.append((outdir / f"modul-{module.number}.pdf",
                      lambda o, m=module.id: build_module(catalog, m, "teilnehmende", o)))
+    from . import materials  # photocopy masters of each module's participant-facing materials
+    for module in catalog.modules:
+        if any(m.participant_facing for m in catalog.materials_for_module(module.id)):
+            jobs.append((outdir / materials.copy_masters_file(module.number),
+                         lambda o, m=module.id: materials.build_copy_masters(catalog, m, o)))
     for volume in case_volumes(catalog):
         jobs.append((outdir / volume.file, lambda o, v=volume: build_volume(catalog, v, o)))
     for pack in catalog.packs:  # published packs only (veroeffentlichen: true), each edition it asks for

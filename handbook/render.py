@@ -148,6 +148,8 @@ def title_of(catalog: Catalog, item_id: str) -> str:
         return plain(catalog.term_by_id[item_id].term)
     if item_id in catalog.exercises:
         return plain(catalog.exercises[item_id].title)
+    if item_id in catalog.material_by_id:
+        return plain(catalog.material_by_id[item_id].title)
     return item_id
 
 
@@ -182,6 +184,9 @@ def exercise_nodes(catalog: Catalog, unit: Unit, ex: Exercise, ctx: Context, lev
     nodes = [h(level, (T.Text(f"Übung {number}: "),) + inl(ex.title, ctx, catalog), ex.id if anchor else ""),
              para(T.Emph(inl(ex.social_form, ctx) + (T.Text(f" · {minutes_de(ex.minutes)}"),))),
              *rich(ex.task, ctx, catalog, level=level + 1)]
+    if ex.material_ids:  # materials of the exercise (materialien/)
+        from .materials import links_for
+        nodes.append(_facts([("Materialien", links_for(catalog, ex.material_ids, ctx))]))
     solution = ctx.trainer if with_solution is None else with_solution
     if solution and ex.solution_hint:
         nodes.append(Callout("loesung", "Lösungshinweis", rich(ex.solution_hint, ctx, catalog, level=level + 1)))
@@ -217,6 +222,9 @@ def unit_nodes(catalog: Catalog, unit: Unit, ctx: Context, level: int = 1, *, tr
         facts.append(("Methoden", _join([inl(x, ctx) for x in unit.methods])))
     if unit.materials:
         facts.append(("Material", _join([inl(x, ctx) for x in unit.materials])))
+    if unit.all_material_ids:  # materials of the unit and its exercises (materialien/)
+        from .materials import links_for
+        facts.append(("Materialien", links_for(catalog, unit.all_material_ids, ctx)))
     nodes = [h(level, inl(unit_label(catalog, unit), ctx, catalog), unit.id), _facts(facts),
              h(level + 1, "Lernziele"), para("Die Teilnehmenden können …"), bullets(unit.objectives, ctx, catalog=catalog),
              h(level + 1, "Inhalt"), *rich(unit.content, ctx, catalog, level=level + 2)]

@@ -1,7 +1,8 @@
 """JSON Schema validation of parsed content, with German messages that point at the line.
 
 The schemas in ``schemas/`` serve two readers: the YAML language server in the author's editor, and this
-module. A schema may carry ``x-erwartet`` (what is expected, in German) to make a message concrete.
+module. A schema may carry ``x-erwartet`` (what is expected, in German) to make a message concrete, and a
+conditional (``then``) schema ``x-grund`` (why a field is required there).
 """
 from __future__ import annotations
 
@@ -104,7 +105,8 @@ def _message(error: jsonschema.ValidationError) -> tuple[JsonPath, str, bool]:
     if kind == "required":
         missing = error.message.split("'")[1]
         where = f" in {name}" if path else ""
-        return path, f"Pflichtfeld '{missing}' fehlt{where}", False
+        reason = f" ({schema['x-grund']})" if "x-grund" in schema else ""  # e.g. a field only some kinds need
+        return path, f"Pflichtfeld '{missing}' fehlt{where}{reason}", False
     if kind == "enum":
         value = error.instance
         hint = suggest(str(value), [str(v) for v in error.validator_value])

@@ -93,6 +93,13 @@ def case_src(case_id: str) -> str:
     return f"fallstudien/{case_id}.md"
 
 
+def material_src(material_id: str) -> str:
+    return f"materialien/{material_id}.md"
+
+
+MATERIALS = "materialien/index.md"
+
+
 def topic_src(topic_id: str) -> str:
     return f"themen/{topic_id}.md"
 
@@ -113,6 +120,8 @@ def src_of(catalog: Catalog, item_id: str) -> tuple[str, str] | None:
         return GLOSSARY, item_id
     if item_id in catalog.exercises:
         return unit_src(catalog.exercises[item_id].unit_id), item_id
+    if item_id in catalog.material_by_id:
+        return material_src(item_id), ""
     return None
 
 
@@ -236,6 +245,13 @@ def generated_pages(catalog: Catalog, directory_urls: bool = True) -> dict[str, 
         src = case_src(case.id)
         pages[src] = _page(catalog, render.case_nodes(catalog, case, context(catalog, src, directory_urls)),
                            before=_print_bar())
+    if catalog.materials:
+        from . import materials
+        for material in catalog.materials:
+            src = material_src(material.id)
+            pages[src] = _page(catalog, materials.material_nodes(catalog, material, context(catalog, src, directory_urls)),
+                               before=_print_bar())
+        pages[MATERIALS] = PageHtml("Materialien", materials_index_html(catalog, directory_urls), [])
     pages[FINDER] = PageHtml("Fallfinder", finder_md(catalog, directory_urls), [])
     pages[TOPICS] = _page(catalog, topics_index_nodes(catalog, directory_urls))
     for topic_id in catalog.vocabulary.topics:
@@ -282,21 +298,26 @@ def script_json(value: object) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
+FINDER_COLUMNS = ("Fallstudie", "Konstellation", "Themen", "Stufe", "Module", "Kommune")
+
+
 def _case_row(catalog: Catalog, case: CaseStudy, directory_urls: bool) -> str:
     v = catalog.vocabulary
     e = html.escape
     link = html_link(FINDER, case_src(case.id), directory_urls)
     topics = ", ".join(e(v.topics[t].name) for t in case.topics)
     modules = ", ".join(f"M{catalog.module_by_id[m].number}" for m in case.modules)
+    cells = [f'<a href="{e(link)}">{e(render.plain(case.title, catalog))}</a>', e(v.constellations[case.constellation].name),
+             topics, f"{case.escalation_stage}", modules, e(v.municipality_types[case.municipality_type].name)]
+    # data-label: the column header, shown beside each value when a phone stacks the row as a card (koko.css).
+    tds = "\n".join(f'<td data-label="{label}">{cell}</td>' for label, cell in zip(FINDER_COLUMNS, cells))
     return (f'<tr data-thema="{e(" ".join(case.topics))}" data-konstellation="{e(case.constellation)}" '
-            f'data-stufe="{case.escalation_stage}" data-modul="{e(" ".join(case.modules))}">'
-            f'<td><a href="{e(link)}">{e(render.plain(case.title, catalog))}</a></td><td>{e(v.constellations[case.constellation].name)}</td>'
-            f'<td>{topics}</td><td>{case.escalation_stage}</td><td>{modules}</td>'
-            f'<td>{e(v.municipality_types[case.municipality_type].name)}</td></tr>')
+            f'data-stufe="{case.escalation_stage}" data-modul="{e(" ".join(case.modules))}">\n{tds}\n</tr>')
 
 
 def finder_md(catalog: Catalog, directory_urls: bool = True) -> str:
-    """The case finder: a complete table; koko.js adds the filters (without JavaScript the table stays whole)."""
+    """The case finder: a complete table; koko.js adds the filters with counts, disables combinations that
+    match nothing and says which filter to loosen (without JavaScript the table stays whole)."""
     v = catalog.vocabulary
     e = html.escape
 
@@ -307,23 +328,68 @@ def finder_md(catalog: Catalog, directory_urls: bool = True) -> str:
 
     used_topics = [t for t in v.topics if any(t in c.topics for c in catalog.cases)]
     used_stages = sorted({c.escalation_stage for c in catalog.cases})
-    form = ('<form class="koko-fallfinder-filter" data-koko-fallfinder hidden role="search" aria-label="Fallstudien filtern">'
+    # A group of filters, not a form to submit: they apply as they change (a <form> without submit button
+    # is an HTML_CodeSniffer error, H32.2).
+    form = ('<div class="koko-fallfinder-filter" data-koko-fallfinder hidden role="search" aria-label="Fallstudien filtern">'
             + select("thema", "Konfliktthema", [(t, v.topics[t].name) for t in used_topics])
             + select("konstellation", "Konstellation", [(k, n.name) for k, n in v.constellations.items()])
             + select("stufe", "Eskalationsstufe", [(str(s), f"{s} – {v.stages[s].name}") for s in used_stages])
             + select("modul", "Modul", [(m.id, f"Modul {m.number}: {render.plain(m.title)}") for m in catalog.modules])
-            + '<button type="reset" class="md-button">Filter zurücksetzen</button></form>')
+            + '<button type="button" class="md-button" data-koko-zuruecksetzen>Filter zurücksetzen</button></div>')
     rows = "\n".join(_case_row(catalog, c, directory_urls) for c in catalog.cases)
     n = len(catalog.cases)
+    heads = "".join(f'<th scope="col">{h}</th>' for h in FINDER_COLUMNS)
+    # The table is left out of the search index (data-search-exclude): every case has its own page, and
+    # table cells would run together into one snippet.
     return (f'<h1 id="fallfinder">Fallfinder</h1>\n<p>Der Fallfinder listet alle {n} anonymisierten Fallstudien. '
             "Filtern Sie nach Konfliktthema, Konstellation, Eskalationsstufe nach Glasl oder Modul. Alle Fälle sind aus "
             "mehreren realen Situationen zusammengesetzt; keine Person und keine Kommune ist erkennbar.</p>\n"
             f"{form}\n\n<p class=\"koko-treffer\" aria-live=\"polite\" data-koko-treffer>{n} Fallstudien</p>\n\n"
-            '<div class="md-typeset__scrollwrap"><div class="md-typeset__table koko-fallfinder"><table data-koko-falltabelle>'
+            '<div class="koko-leer" data-koko-leer hidden></div>\n\n'
+            '<div class="koko-tabelle koko-fallfinder" data-search-exclude><table data-koko-falltabelle>'
             "<caption>Fallstudien mit Konstellation, Themen, Eskalationsstufe und Modulen</caption>"
-            '<thead><tr><th scope="col">Fallstudie</th><th scope="col">Konstellation</th><th scope="col">Themen</th>'
-            '<th scope="col">Stufe</th><th scope="col">Module</th><th scope="col">Kommune</th></tr></thead>'
-            f"<tbody>\n{rows}\n</tbody></table></div></div>\n")
+            f"<thead><tr>{heads}</tr></thead>"
+            f"<tbody>\n{rows}\n</tbody></table></div>\n")
+
+
+def materials_index_html(catalog: Catalog, directory_urls: bool = True) -> str:
+    """The materials: a complete table; koko.js adds the filters by kind and module (as in the case finder)."""
+    from .model import MATERIAL_KINDS
+    e = html.escape
+
+    def select(name: str, label: str, options: list[tuple[str, str]]) -> str:
+        opts = "".join(f'<option value="{e(val)}">{e(text)}</option>' for val, text in options)
+        return (f'<div class="koko-filter"><label for="filter-{name}">{label}</label>'
+                f'<select id="filter-{name}" name="{name}"><option value="">alle</option>{opts}</select></div>')
+
+    kinds = [k for k in MATERIAL_KINDS if any(m.kind == k for m in catalog.materials)]
+    form = ('<form class="koko-fallfinder-filter" data-koko-fallfinder hidden role="search" aria-label="Materialien filtern">'
+            + select("art", "Art", [(k, MATERIAL_KINDS[k]) for k in kinds])
+            + select("modul", "Modul", [(m.id, f"Modul {m.number}: {render.plain(m.title)}") for m in catalog.modules])
+            + '<button type="reset" class="md-button">Filter zurücksetzen</button></form>')
+    rows = []
+    for m in sorted(catalog.materials, key=lambda m: (min(catalog.module_by_id[x].number for x in m.modules),
+                                                      list(MATERIAL_KINDS).index(m.kind), render.plain(m.title))):
+        link = html_link(MATERIALS, material_src(m.id), directory_urls)
+        modules = ", ".join(f"M{catalog.module_by_id[x].number}" for x in m.modules)
+        users = ", ".join(render.unit_number(catalog, catalog.units[u.id] if u.id in catalog.units
+                                             else catalog.units[u.unit_id]) for u in catalog.users_of_material(m.id))
+        rows.append(f'<tr data-art="{e(m.kind)}" data-modul="{e(" ".join(m.modules))}">'
+                    f'<td><a href="{e(link)}">{e(render.plain(m.title, catalog))}</a></td><td>{e(m.kind_name)}</td>'
+                    f'<td>{e(modules)}</td><td>{e(", ".join(dict.fromkeys(users.split(", "))))}</td></tr>')
+    n = len(catalog.materials)
+    return ('<h1 id="materialien">Materialien</h1>\n<p>Arbeitsblätter, Rollenkarten, Checklisten, Handouts, '
+            "Evaluationsbögen und Vorlagen, die in den Einheiten eingesetzt werden. Jede Seite lässt sich als "
+            "Kopiervorlage drucken; Rollenkarten kommen je auf ein eigenes Blatt. Vertrauliche Teile von Rollenkarten "
+            "und Hinweise für Trainer:innen stehen in den eingeklappten Blöcken für Trainer:innen. Die Kopiervorlagen "
+            "je Modul gibt es unter Downloads als PDF.</p>\n"
+            f"{form}\n\n<p class=\"koko-treffer\" aria-live=\"polite\" data-koko-treffer data-koko-noun=\"Materialien\">"
+            f"{n} Materialien</p>\n\n"
+            '<div class="md-typeset__scrollwrap"><div class="md-typeset__table koko-fallfinder"><table data-koko-falltabelle>'
+            "<caption>Materialien mit Art, Modulen und den Einheiten, in denen sie eingesetzt werden</caption>"
+            '<thead><tr><th scope="col">Material</th><th scope="col">Art</th><th scope="col">Module</th>'
+            '<th scope="col">Einheiten</th></tr></thead>'
+            f"<tbody>\n{chr(10).join(rows)}\n</tbody></table></div></div>\n")
 
 
 def topics_index_nodes(catalog: Catalog, directory_urls: bool = True) -> list:
@@ -377,6 +443,8 @@ def download_entries(catalog: Catalog, folder: Path | None) -> list[tuple[str, s
         return []
     wanted = list(DOWNLOAD_LABELS)
     wanted += [(f"modul-{m.number}.pdf", f"Modul {m.number}: {m.title} (PDF)") for m in catalog.modules]
+    wanted += [(f"kopiervorlagen-modul-{m.number}.pdf", f"Kopiervorlagen Modul {m.number}: Arbeitsblätter, Rollenkarten, "
+                f"Checklisten und Bögen (PDF)") for m in catalog.modules]
     from .pdf import case_volumes  # the print plan decides whether the cases come in volumes
     wanted += [(v.file, f"{v.title} ({len(v.cases)} Fälle, PDF)") for v in case_volumes(catalog)]
     for pack in catalog.packs:  # only packs with veroeffentlichen: true are published (see pdf.build_all)
@@ -438,6 +506,7 @@ def nav(catalog: Catalog, exists=lambda src: True) -> list:
         {"Start": "index.md"},
         {"Module": modules},
         {"Fallstudien": [{"Fallfinder": FINDER}, {"Themen": TOPICS}]},
+        *([{"Materialien": MATERIALS}] if catalog.materials else []),
         {"Glossar": GLOSSARY},
         {"Literatur": LITERATURE},
         {"Downloads": DOWNLOADS},

@@ -108,3 +108,18 @@ def html_pages(site: Path) -> list[str]:
             continue
         pages.append(rel[: -len("index.html")] if rel.endswith("index.html") else rel)
     return pages
+
+
+IBM_ENGINE = ROOT / "node_modules" / "accessibility-checker-engine" / "ace.js"
+
+
+def run_ibm(page) -> list[dict]:
+    """IBM Equal Access (accessibility-checker-engine, rules from node_modules, no rule server): its
+    violations, i.e. results of level "VIOLATION" that fail. "Potential" and recommendation items are left
+    for review and not counted."""
+    page.add_script_tag(path=str(IBM_ENGINE))
+    return page.evaluate("""async () => {
+        const report = await new ace.Checker().check(document, ['IBM_Accessibility']);
+        return report.results.filter(r => r.value[0] === 'VIOLATION' && r.value[1] === 'FAIL')
+            .map(r => ({id: r.ruleId, message: r.message, path: r.path.dom, html: (r.snippet || '').slice(0, 160)}));
+    }""")

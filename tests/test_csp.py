@@ -105,7 +105,7 @@ def test_search_and_fallfinder_work_under_the_policy(real_site):
         assert total > 10 and page.is_visible("[data-koko-fallfinder]")
         page.select_option("#filter-thema", "schwimmunterricht")
         assert 0 < page.locator("tbody tr:not([hidden])").count() < total
-        page.click("[data-koko-fallfinder] button[type=reset]")
+        page.click("[data-koko-fallfinder] button[data-koko-zuruecksetzen]")
         page.wait_for_function(f"document.querySelectorAll('tbody tr:not([hidden])').length === {total}")
         problems += _violations(page, "Fallfinder")
     assert problems == []

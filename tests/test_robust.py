@@ -223,6 +223,8 @@ def test_a_second_build_waits_for_the_first_and_says_so(tree, tmp_path):
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
     try:
         first = proc.stderr.readline()
+        while first.startswith("Hinweis:"):  # notices about the content come before the build starts
+            first = proc.stderr.readline()
         assert "Ein anderer Build schreibt gerade" in first and "wartet" in first
         time.sleep(1)
         assert proc.poll() is None and not out.exists()
@@ -632,5 +634,7 @@ def test_a_blank_title_is_a_check_error(tree, title):
     case.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     with pytest.raises(ContentError) as info:
         load(tree)
-    assert [p.message for p in info.value.problems] == [
-        "titel: darf nicht nur aus Leerzeichen oder Zeilenumbrüchen bestehen (wird zur Überschrift)"]
+    messages = [p.message for p in info.value.problems]
+    assert "titel: darf nicht nur aus Leerzeichen oder Zeilenumbrüchen bestehen (wird zur Überschrift)" in messages
+    # an invisible character is also an anonymisation finding of its own (nobody types one by accident)
+    assert all(m.startswith("titel: ") or m.startswith("Anonymisierung") for m in messages), messages

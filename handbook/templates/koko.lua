@@ -7,7 +7,8 @@ typst_string(), so it can only ever become a Typst string literal.
 Typst:
   * images get their alt text (pandoc's Typst writer drops it; PDF/UA-1 needs it);
   * `::: {.callout .trainer title="…"}` / `.loesung` become #callout(…)[…] boxes from the template;
-  * `.impressum`, `.inhaltsverzeichnis`, `.arbeitsblatt` divs call the template's functions;
+  * `.impressum`, `.inhaltsverzeichnis`, `.arbeitsblatt`, `.kopiervorlage` and `.koko-schreibplatz`
+    divs call the template's functions;
   * headings without an identifier (sub-sections) and glossary entries stay out of the table of
     contents and the PDF bookmarks; header cells of tables are set in bold.
 DOCX:
@@ -82,6 +83,14 @@ local function typst_div(div)
     return pandoc.RawBlock('typst', '#inhaltsverzeichnis()')
   elseif has_class(div, 'arbeitsblatt') then
     return wrap(has_class(div, 'erstes') and '#arbeitsblatt(first: true)' or '#arbeitsblatt', div.content)
+  elseif has_class(div, 'kopiervorlage') then
+    -- one photocopy master (a sheet or one role card): a page of its own with its own footer line
+    return wrap('#kopiervorlage(fuss: ' .. typst_string(div.attributes['fuss'] or '') .. ')', div.content)
+  elseif has_class(div, 'koko-schreibplatz') then
+    -- room to write: ruled lines or a box, drawn by the template (artifacts, not text)
+    local n = tonumber(div.attributes['data-zeilen'] or '0') or 0
+    return pandoc.RawBlock('typst', '#schreibplatz(' .. math.floor(n) .. ', kasten: '
+                           .. (has_class(div, 'koko-kasten') and 'true' or 'false') .. ')')
   elseif has_class(div, 'glossar') then
     return unlist(div).content
   elseif has_class(div, 'fallstudie') then
@@ -91,6 +100,20 @@ local function typst_div(div)
     return out
   end
   return nil
+end
+
+-- A diagram the project draws (handbook.diagrams, a `.diagramm` figure with raw Typst inside): pandoc's
+-- writer drops the alt text, which PDF/UA-1 needs on the figure; write the figure call ourselves.
+local function typst_figure(fig)
+  if not has_class(fig, 'diagramm') then return nil end
+  local alt = fig.attributes['alt'] or ''
+  local args = 'alt: ' .. typst_string(alt)
+  local caption = pandoc.utils.blocks_to_inlines(fig.caption.long or {})
+  if #caption > 0 then
+    local cap = pandoc.write(pandoc.Pandoc({ pandoc.Plain(caption) }), 'typst')
+    args = args .. ', caption: [' .. cap:gsub('%s+$', '') .. ']'
+  end
+  return wrap('#figure(' .. args .. ')', fig.content)
 end
 
 -- Typst reads "15. " at the start of a line as a numbered-list item; pandoc's writer does not escape it
@@ -151,7 +174,7 @@ end
 
 if is_typst then
   return {
-    { Div = typst_div },
+    { Div = typst_div, Figure = typst_figure },
     { Header = typst_header, Image = typst_image, Table = strong_cells, Plain = escape_enum_marker },
   }
 elseif is_docx then
