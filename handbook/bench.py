@@ -255,8 +255,8 @@ def on_page_content(html, page, config, files):
     target = OUT / "docs" / page.file.src_uri
     target.parent.mkdir(parents=True, exist_ok=True)
     title = page.meta.get("title")
-    front = "---\ntitle: " + json.dumps(title, ensure_ascii=False) + "\n---\n\n" if title else ""
-    target.write_text(front + '<div class="koko-seite">\n' + html + "\n</div>\n", encoding="utf-8")
+    front = "---\\ntitle: " + json.dumps(title, ensure_ascii=False) + "\\n---\\n\\n" if title else ""
+    target.write_text(front + '<div class="koko-seite">\\n' + html + "\\n</div>\\n", encoding="utf-8")
     return html
 '''
 
