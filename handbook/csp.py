@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
@@ -113,12 +115,37 @@ class PolicyError(ValueError):
     """A built page carries an inline script or style attribute that is not the project's own code."""
 
 
+# The pages are written by the site's own serialisers, where a raw "<" only ever starts a real tag (text and
+# attribute values are escaped), so the inline scripts, <style> blocks and style attributes can be found by
+# scanning for tags; a full HTML parse of every page cost 9 s at 1,000 case studies.
+_PAGE_SCRIPT = re.compile(r"<script(\s[^>]*)?>(.*?)</script\s*>", re.S | re.I)
+_PAGE_STYLE = re.compile(r"<style(?:\s[^>]*)?>(.*?)</style\s*>", re.S | re.I)
+_PAGE_STYLE_ATTR = re.compile(r"<[a-zA-Z][^<>]*?\sstyle=\"([^\"]*)\"")
+_TYPE = re.compile(r"""\stype=["']?([^"'\s>]*)""", re.I)
+
+
+@dataclass
+class _Inline:
+    scripts: list
+    styles: list
+    style_attributes: list
+
+
+def _scan(text: str) -> _Inline:
+    scripts = []
+    for m in _PAGE_SCRIPT.finditer(text):
+        attrs = m.group(1) or ""
+        kind = _TYPE.search(attrs)
+        if "src=" in attrs.lower() or (kind and kind.group(1).strip().lower() not in _JS_TYPES):
+            continue
+        scripts.append(m.group(2))
+    return _Inline(scripts, [m.group(1) for m in _PAGE_STYLE.finditer(text)],
+                   [html.unescape(m.group(1)) for m in _PAGE_STYLE_ATTR.finditer(text)])
+
+
 def _pages(site: Path):
     for page in sorted(Path(site).rglob("*.html")):
-        parser = _InlineScripts()
-        parser.feed(page.read_text(encoding="utf-8"))
-        parser.close()
-        yield page, parser
+        yield page, _scan(page.read_text(encoding="utf-8"))
 
 
 def verify(site: Path) -> None:
