@@ -55,6 +55,7 @@ serve: $(STAMP) node_modules/.installed
 
 bench: $(STAMP) node_modules/.installed
 	$(PY) -m handbook bench
+	$(PY) -m handbook bench --scan
 
 # Regenerate the pinned, hashed requirements from requirements.in.
 lock:
