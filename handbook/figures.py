@@ -166,6 +166,6 @@ def files(catalog) -> list[tuple[str, Path]]:
     for module in catalog.modules:
         for unit in module.units:
             for figure in unit.figures:
-                if figure.file not in seen:
+                if figure.file and figure.file not in seen:  # a drawn diagram has no file
                     seen[figure.file] = relative_path(catalog.root, figure.file)
     return sorted(seen.items())

@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # MkDocs loads 
 from mkdocs.structure.files import File, Files  # noqa: E402
 from mkdocs.structure.toc import get_toc  # noqa: E402
 
-from handbook import preview, render, search, site  # noqa: E402
+from handbook import figures, preview, render, search, site  # noqa: E402
 
 preview.install_filter()  # `make serve` only: MkDocs' chatter filtered, the rest in German
 
@@ -44,7 +44,7 @@ def on_files(files: Files, config) -> Files:
     site.STATE.pages = site.generated_pages(catalog, config.use_directory_urls)
     for src in site.STATE.pages:
         files.append(File.generated(config, src, content=site.FRONT))
-    for dest, path in site.figure_files(catalog):
+    for dest, path in figures.files(catalog):  # checked by the loader: regular files inside the project
         files.append(File.generated(config, dest, abs_src_path=str(path)))
     from handbook import jsbundle  # the npm package "yaml" for the pack builder, served from the site
     files.append(File.generated(config, jsbundle.SRC, content=jsbundle.yaml_bundle()))

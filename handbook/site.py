@@ -584,15 +584,3 @@ def licence_html(catalog: Catalog) -> str:
     if url.startswith(("https://", "http://")):
         return f'<a href="{html.escape(url)}" rel="license">{name}</a>'
     return name
-
-
-def figure_files(catalog: Catalog) -> list[tuple[str, Path]]:
-    """(path below the site root, file) of every figure a unit shows: published as they lie in the project."""
-    seen: dict[str, Path] = {}
-    for unit in catalog.units.values():
-        for fig in unit.figures:
-            if fig.file and fig.file not in seen:
-                path = (catalog.root / fig.file)
-                if path.is_file():
-                    seen[fig.file] = path
-    return sorted(seen.items())

@@ -30,6 +30,7 @@ from handbook.loader import load
 
 from browser import chromium, html_pages, serve
 from conftest import VALID
+from test_hardening import _hostile_case
 
 FLAG = "window.__koko=1"
 # name → (source as the author writes it, the text a reader must see)
@@ -92,16 +93,8 @@ def _load_yaml(path: Path) -> dict:
 
 
 def _case(n: int, text: str) -> dict:
-    return {
-        "id": f"f-x{n:02d}", "titel": f"Fall {n} {text}", "herkunft": "zusammengesetzt",
-        "kommune": {"typ": "grossstadt", "region": text}, "zeitraum": "2022", "konstellation": "buerger_buerger",
-        "themen": ["muell"], "eskalationsstufe": 2,
-        "akteure": [{"rolle": text, "interessen": text, "position": text}],
-        "ausgangslage": text, "verlauf": text, "intervention": text, "ergebnis": text,
-        "lernerfahrungen": [text], "reflexionsfragen": [text], "module": ["m1"],
-        "anonymisierung": {"verfahren": text, "geprueft_von": "Datenschutzbeauftragte:r des Trägers",
-                           "geprueft_am": "2026-10-01", "freigegeben": True},
-    }
+    """The hardening test's hostile case (the payload in every text field), under this test's id."""
+    return {**_hostile_case(n, text), "id": f"f-x{n:02d}"}
 
 
 CASE_FIELDS = 12  # titel, region, rolle, interessen, position, 4 story fields, 2 lists, verfahren
