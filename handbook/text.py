@@ -23,8 +23,9 @@ from typing import Iterable, Iterator, Union
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
-#: ``[[id]]`` or ``[[id|label]]``: a link to another item of the handbook.
-LINK = re.compile(r"\[\[([A-Za-z0-9_-]+)(?:\|([^\]\n]+))?\]\]")
+#: ``[[id]]`` or ``[[id|label]]``: a link to another item of the handbook. The label may run over a line break
+#: of the YAML text (a wrapped paragraph); :func:`_label` makes it one line again.
+LINK = re.compile(r"\[\[([A-Za-z0-9_-]+)(?:\|([^\]]+))?\]\]")
 SCHEMES = ("http", "https", "mailto")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 
@@ -155,6 +156,11 @@ class TextIssue:
 
 # --- the parser -------------------------------------------------------------------------------------------
 
+def _label(label: str | None) -> str | None:
+    """The label of an ``[[id|label]]`` link on one line: a line break in it (with the indent around it) is a space."""
+    return None if label is None else re.sub(r"[ \t]*\r?\n[ \t]*", " ", label)
+
+
 def _item_link_rule(state: StateInline, silent: bool) -> bool:
     if not state.src.startswith("[[", state.pos):
         return False
@@ -163,7 +169,7 @@ def _item_link_rule(state: StateInline, silent: bool) -> bool:
         return False
     if not silent:
         token = state.push("koko_item_link", "", 0)
-        token.meta = {"target": m.group(1), "label": m.group(2)}
+        token.meta = {"target": m.group(1), "label": _label(m.group(2))}
     state.pos = m.end()
     return True
 
@@ -420,7 +426,7 @@ def plain_inlines(text: str) -> tuple:
     pos = 0
     for m in LINK.finditer(text):
         _append_text(nodes, text[pos:m.start()])
-        nodes.append(ItemLink(m.group(1), m.group(2)))
+        nodes.append(ItemLink(m.group(1), _label(m.group(2))))
         pos = m.end()
     _append_text(nodes, text[pos:])
     return tuple(nodes)
