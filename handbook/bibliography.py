@@ -7,6 +7,7 @@ The items reach pandoc as the ``references`` metadata of a pandoc JSON document,
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from functools import lru_cache
 
@@ -15,6 +16,10 @@ from .model import Catalog
 from .pandoc_writer import API_VERSION, strs
 
 _STRING_KEYS = {"id", "type"}
+#: Fields in the language of the work: an English title is tagged English (``<span lang="en">`` on the site,
+#: ``lang`` in the PDF's tags and in Word), the rest of the entry stays in the German of the citation style.
+_TITLE_KEYS = ("title", "container-title", "collection-title")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
 
 
 def meta_value(value: object, key: str = "") -> dict:
@@ -30,8 +35,20 @@ def meta_value(value: object, key: str = "") -> dict:
     return {"t": "MetaInlines", "c": strs(str(value))}
 
 
+def reference_meta(csl: dict) -> dict:
+    """One CSL item; the titles of a work in another language than German carry that language."""
+    item = meta_value(csl)
+    language = str(csl.get("language", ""))
+    if _LANGUAGE.match(language) and not language.startswith("de"):
+        for key in _TITLE_KEYS:
+            value = item["c"].get(key)
+            if value and value["t"] == "MetaInlines":
+                value["c"] = [{"t": "Span", "c": [["", [], [["lang", language]]], value["c"]]}]
+    return item
+
+
 def references_meta(catalog: Catalog) -> dict:
-    return {"t": "MetaList", "c": [meta_value(r.csl) for r in catalog.references]}
+    return {"t": "MetaList", "c": [reference_meta(r.csl) for r in catalog.references]}
 
 
 def _nocite() -> dict:

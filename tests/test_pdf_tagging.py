@@ -501,3 +501,19 @@ def test_languages_are_well_formed_and_german_by_default(pdfs):
             assert f.Root.ViewerPreferences.DisplayDocTitle is True, name  # the viewer shows the title, not the file name
         bad = [lang for lang in langs if not LANG.match(lang) or lang.endswith("-DE") and not lang.startswith("de")]
         assert bad == [], f"{name}: Sprachangaben {bad}"  # e.g. "en-DE": English with the German region left over
+
+
+def test_english_titles_are_tagged_english(pdfs):
+    """A work in English keeps its title in English: Lang en in the PDF, lang="en" on the site's literature page;
+    the rest of the entry (Aufl., Hrsg.) is the German of the citation style."""
+    from handbook import bibliography
+    catalog = handbook.load(ROOT)
+    english = [r for r in catalog.references if str(r.csl.get("language", "")).startswith("en")]
+    assert english, "keine englischsprachige Literaturangabe im Katalog"
+    langs = languages(pdfs["handbuch.pdf"])
+    assert langs.get("en", 0) >= len(english), langs
+    page = bibliography.html(catalog)
+    for ref in english:
+        first_words = r"\s+".join(map(re.escape, str(ref.csl["title"]).split()[:2]))
+        assert re.search(rf'<span\s+lang="en">{first_words}', page), ref.id  # (pandoc wraps its HTML lines)
+    assert '<span lang="de' not in page  # German titles carry no span of their own

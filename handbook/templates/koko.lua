@@ -10,7 +10,9 @@ Typst:
   * `.impressum`, `.inhaltsverzeichnis`, `.arbeitsblatt`, `.kopiervorlage` and `.koko-schreibplatz`
     divs call the template's functions;
   * headings without an identifier (sub-sections) and glossary entries stay out of the table of
-    contents and the PDF bookmarks; header cells of tables are set in bold.
+    contents and the PDF bookmarks; header cells of tables are set in bold;
+  * a span in another language (an English title in the bibliography) becomes #text(lang: …) so that the
+    PDF tags it with that language (pandoc's Typst writer drops the attribute).
 DOCX:
   * callouts become a bold title plus a paragraph style "Hinweis"; worksheets start on a new page;
     the table-of-contents placeholder is dropped (pandoc's --toc makes Word's own).
@@ -146,6 +148,24 @@ local function strong_cells(tbl)
   return tbl
 end
 
+-- `[text]{lang=en}` → #text(lang: "en", region: none)[…]: without `region: none` the document's region
+-- (DE) would stay and the tag would read "en-DE".
+local function typst_span(span)
+  local lang = span.attributes['lang']
+  if not lang then return nil end
+  local language, region = lang:match('^(%a%a%a?)%-(%a%a)$')
+  if not language then
+    language = lang:match('^(%a%a%a?)$')
+    if not language then return nil end
+  end
+  local open = '#text(lang: ' .. typst_string(language:lower()) .. ', region: '
+               .. (region and typst_string(region:upper()) or 'none') .. ')['
+  local out = pandoc.List({ pandoc.RawInline('typst', open) })
+  out:extend(span.content)
+  out:insert(pandoc.RawInline('typst', ']'))
+  return out
+end
+
 -- DOCX --------------------------------------------------------------------------------------------
 
 local PAGE_BREAK = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
@@ -175,7 +195,7 @@ end
 if is_typst then
   return {
     { Div = typst_div, Figure = typst_figure },
-    { Header = typst_header, Image = typst_image, Table = strong_cells, Plain = escape_enum_marker },
+    { Header = typst_header, Image = typst_image, Table = strong_cells, Plain = escape_enum_marker, Span = typst_span },
   }
 elseif is_docx then
   return { { Div = docx_div, Image = docx_image } }
