@@ -75,9 +75,10 @@ def sheet_nodes(catalog: Catalog, material: Material, ctx: Context, level: int) 
     def flush() -> None:
         if scale_rows:
             scale = scale_rows[0][1]
-            nodes.append(render.table(["Aussage", *scale],
-                                      [[_inlines_of(q.text, ctx, catalog), *[(T.Text(CHECKBOX),) for _ in scale]]
-                                       for q, _ in scale_rows]))
+            # in a koko-skala div: print draws the tick boxes as shapes (artifacts), the site shows the sign
+            nodes.append(Div(("koko-skala",), (render.table(
+                ["Aussage", *scale], [[_inlines_of(q.text, ctx, catalog), *[(T.Text(CHECKBOX),) for _ in scale]]
+                                      for q, _ in scale_rows]),)))
             scale_rows.clear()
 
     for q in material.questions:

@@ -423,6 +423,24 @@ def test_attendance_list_is_a_table(pdfs, name):
         assert all(len([c for c in r.K if isinstance(c, pikepdf.Dictionary)]) == 4 for r in rows)
 
 
+def test_tick_boxes_are_drawn_not_written(pdfs):
+    """A checklist item has one tick box, its list label; an evaluation scale draws its boxes (no text)."""
+    catalog = handbook.load(ROOT)
+    forms = total = 0
+    for module in catalog.modules:
+        name = materials.copy_masters_file(module.number)
+        if name not in pdfs:
+            continue
+        sheets = [m for m in catalog.materials_for_module(module.id) if m.participant_facing]
+        items = sum(len(m.items) for m in sheets if m.kind == "checkliste")
+        forms += sum(1 for m in sheets if any(q.scale for q in m.questions))
+        total += items
+        text = printed_text(pdfs[name])
+        assert text.count(materials.CHECKBOX) == items, name
+        assert not re.search(r"•\s*" + materials.CHECKBOX, text), name  # no bullet before the box
+    assert forms and total, "kein Evaluationsbogen mit Skala oder keine Checkliste in den Kopiervorlagen"
+
+
 # --- own checks: labels, not keys; languages ----------------------------------------------------------------
 
 def printed_text(path: Path) -> str:

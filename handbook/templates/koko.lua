@@ -38,6 +38,7 @@ local function callout_kind(div)
 end
 
 local is_typst = FORMAT:match('typst') ~= nil
+local CHECKBOX = '☐'  -- handbook.materials.CHECKBOX
 local is_docx = FORMAT:match('docx') ~= nil
 
 -- Typst -------------------------------------------------------------------------------------------
@@ -93,6 +94,30 @@ local function typst_div(div)
     local n = tonumber(div.attributes['data-zeilen'] or '0') or 0
     return pandoc.RawBlock('typst', '#schreibplatz(' .. math.floor(n) .. ', kasten: '
                            .. (has_class(div, 'koko-kasten') and 'true' or 'false') .. ')')
+  elseif has_class(div, 'koko-checkliste') then
+    -- the renderer writes "☐ " before each item (the site shows it); in print the box is the list marker
+    return wrap('#checkliste', div.content:walk({
+      BulletList = function(bl)
+        for _, item in ipairs(bl.content) do
+          local first = item[1]
+          if first and (first.t == 'Plain' or first.t == 'Para') and first.content[1]
+             and first.content[1].t == 'Str' and first.content[1].text == CHECKBOX then
+            first.content:remove(1)
+            if first.content[1] and first.content[1].t == 'Space' then first.content:remove(1) end
+          end
+        end
+        return bl
+      end,
+    }))
+  elseif has_class(div, 'koko-skala') then
+    -- an evaluation scale: every cell that holds only the tick-box sign gets a drawn box instead
+    return div.content:walk({
+      Plain = function(p)
+        if #p.content == 1 and p.content[1].t == 'Str' and p.content[1].text == CHECKBOX then
+          return pandoc.Plain({ pandoc.RawInline('typst', '#kaestchen()') })
+        end
+      end,
+    })
   elseif has_class(div, 'glossar') then
     return unlist(div).content
   elseif has_class(div, 'fallstudie') then
