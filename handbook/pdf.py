@@ -396,6 +396,11 @@ def _first_lines(text: str, n: int = 12) -> str:
     return "\n".join(lines[:n]) + ("\n…" if len(lines) > n else "")
 
 
+def document_title(doc: Document) -> str:
+    """The PDF's title, which the viewer shows: a trainer edition says it is one (two open files differ)."""
+    return f"{doc.title} ({EDITION_NAMES[doc.edition]})" if doc.edition == "trainer" else doc.title
+
+
 def typst_source(catalog: Catalog, doc: Document, tmp: Path) -> str:
     """The complete Typst source: template, the call with the cover data, pandoc's body."""
     body = _pandoc(catalog, doc, "typst-citations", tmp)
@@ -407,6 +412,7 @@ def typst_source(catalog: Catalog, doc: Document, tmp: Path) -> str:
     call = (
         "#show: koko.with(\n"
         f"  title: {typst_string(doc.title)},\n"
+        f"  document-title: {typst_string(document_title(doc))},\n"
         f"  subtitle: {typst_string(doc.subtitle)},\n"
         f"  short-title: {typst_string(catalog.meta.title)},\n"
         f"  author: {typst_string(doc.author)},\n"
