@@ -6,6 +6,7 @@ catalogue from :func:`catalog_for`, so content is loaded once per build. Generat
 """
 from __future__ import annotations
 
+import functools
 import html
 import json
 import logging
@@ -141,6 +142,7 @@ def page_url(src: str, directory_urls: bool) -> str:
     return str(p.with_suffix("")) + "/"
 
 
+@functools.lru_cache(maxsize=65536)
 def html_link(from_src: str, to_src: str, directory_urls: bool) -> str:
     """A relative URL for raw HTML, where MkDocs rewrites nothing."""
     base = page_url(from_src, directory_urls)
