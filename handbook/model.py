@@ -5,6 +5,7 @@ Attribute names are English; the YAML keys (German) are known only to :mod:`hand
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,6 +87,9 @@ class Module:
         return sum(u.minutes for u in self.units)
 
 
+#: A card set's id: a word ending in "karten" and a further part (bodenkarten-glasl-stufen, satzkarten-vorwuerfe).
+CARD_SET_ID = re.compile(r"^[a-z]+karten-")
+
 #: The kinds of material (`art`) with their German names, in the order indexes list them.
 MATERIAL_KINDS = {
     "arbeitsblatt": "Arbeitsblatt",
@@ -147,6 +151,12 @@ class Material:
     @property
     def kind_name(self) -> str:
         return MATERIAL_KINDS[self.kind]
+
+    @property
+    def card_set(self) -> bool:
+        """A set of cards to cut or lay out (an id such as ``bodenkarten-…``, ``satzkarten-…``; not role cards):
+        each ``###`` heading of ``inhalt`` begins a card, and the photocopy masters print one card per page."""
+        return self.kind != "rollenkarte" and bool(CARD_SET_ID.match(self.id)) and bool(self.content)
 
     @property
     def participant_facing(self) -> bool:
