@@ -63,7 +63,8 @@ def sheet_nodes(catalog: Catalog, material: Material, ctx: Context, level: int) 
     if material.content:
         nodes += rich(material.content, ctx, catalog, level=level + 1)
     for i, task in enumerate(material.tasks, 1):
-        body = (para(T.Strong((T.Text(f"Aufgabe {i}"),))), *rich(task.text, ctx, catalog, level=level + 1))
+        label = (para(T.Strong((T.Text(f"Aufgabe {i}"),))),) if material.numbered_tasks else ()
+        body = (*label, *rich(task.text, ctx, catalog, level=level + 1))
         if task.space:
             body += (writing_space(task.space, task.box),)
         nodes.append(Div(("koko-aufgabe",), body))

@@ -159,6 +159,13 @@ class Material:
         return self.kind != "rollenkarte" and bool(CARD_SET_ID.match(self.id)) and bool(self.content)
 
     @property
+    def numbered_tasks(self) -> bool:
+        """Whether the fields are headed "Aufgabe 1", "Aufgabe 2" …: on a worksheet (``arbeitsblatt-…``) yes; an
+        observation sheet, a form or a feedback card (``beobachtungsbogen-…``, ``vorlage-…``, ``feedbackkarte-…``)
+        labels its fields itself."""
+        return self.id.startswith("arbeitsblatt-")
+
+    @property
     def participant_facing(self) -> bool:
         """Whether it belongs in the photocopy masters: every kind but the trainer's `vorlage`."""
         return self.kind != "vorlage"
