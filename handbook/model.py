@@ -90,6 +90,9 @@ class Module:
 #: A card set's id: a word ending in "karten" and a further part (bodenkarten-glasl-stufen, satzkarten-vorwuerfe).
 CARD_SET_ID = re.compile(r"^[a-z]+karten-")
 
+#: A small card handed round in numbers (feedbackkarte-praxisaufgabe): printed four to a page, to be cut.
+POCKET_CARD_ID = re.compile(r"^[a-z]+karte-")
+
 #: The kinds of material (`art`) with their German names, in the order indexes list them.
 MATERIAL_KINDS = {
     "arbeitsblatt": "Arbeitsblatt",
@@ -157,6 +160,12 @@ class Material:
         """A set of cards to cut or lay out (an id such as ``bodenkarten-…``, ``satzkarten-…``; not role cards):
         each ``###`` heading of ``inhalt`` begins a card, and the photocopy masters print one card per page."""
         return self.kind != "rollenkarte" and bool(CARD_SET_ID.match(self.id)) and bool(self.content)
+
+    @property
+    def pocket_card(self) -> bool:
+        """A small card (an id such as ``feedbackkarte-…``; not role cards): the photocopy masters print it four
+        times on one page, with cut lines."""
+        return self.kind in ("arbeitsblatt", "checkliste", "evaluationsbogen") and bool(POCKET_CARD_ID.match(self.id))
 
     @property
     def numbered_tasks(self) -> bool:

@@ -476,7 +476,7 @@ inhalt: |
 """
 
 
-def test_copy_masters_print_a_card_per_page_number_only_worksheet_tasks_and_leave_out_templates(tree, tmp_path):
+def test_copy_masters_print_card_sets_and_small_cards_number_only_worksheets_and_leave_out_templates(tree, tmp_path):
     from handbook import materials
     add(tree, "satzkarten-test", CARD_SET)
     add(tree, "vorlage-test", TEMPLATE)
@@ -484,7 +484,9 @@ def test_copy_masters_print_a_card_per_page_number_only_worksheet_tasks_and_leav
         .replace("Erste Aufgabe.", "AUFGABE-BLATT"))
     add(tree, "beobachtungsbogen-test", WORKSHEET.replace("id: blatt-test", "id: beobachtungsbogen-test")
         .replace("Erste Aufgabe.", "FELD-BOGEN"))
-    use(tree, "[satzkarten-test, vorlage-test]", "[arbeitsblatt-test, beobachtungsbogen-test]")
+    add(tree, "feedbackkarte-test", WORKSHEET.replace("id: blatt-test", "id: feedbackkarte-test")
+        .replace("Erste Aufgabe.", "FELD-KARTE"))
+    use(tree, "[satzkarten-test, vorlage-test]", "[arbeitsblatt-test, beobachtungsbogen-test, feedbackkarte-test]")
     catalog = load(tree)
     by_id = catalog.material_by_id
     assert by_id["satzkarten-test"].card_set and not by_id["arbeitsblatt-test"].card_set
@@ -501,6 +503,9 @@ def test_copy_masters_print_a_card_per_page_number_only_worksheet_tasks_and_leav
     sheet = next(p for p in pages if "AUFGABE-BLATT" in p)
     form = next(p for p in pages if "FELD-BOGEN" in p)
     assert "Aufgabe 1 AUFGABE-BLATT" in sheet and "Aufgabe" not in form
+    # a small card: four copies on one page, to be cut
+    assert by_id["feedbackkarte-test"].pocket_card and not by_id["arbeitsblatt-test"].pocket_card
+    assert [p.count("FELD-KARTE") for p in pages if "FELD-KARTE" in p] == [4]
 
 
 def test_a_role_card_confidential_part_is_on_its_own_card_only(real_catalog, masters_m2):

@@ -88,6 +88,9 @@ local function typst_div(div)
     -- (a card of a card set in large print)
     return wrap('#kopiervorlage(fuss: ' .. typst_string(div.attributes['fuss'] or '')
                 .. (has_class(div, 'karte') and ', karte: true' or '') .. ')', div.content)
+  elseif has_class(div, 'koko-vierfach') then
+    -- a small card, four times on one page with cut lines (drawn by the template)
+    return wrap('#vierfach', div.content)
   elseif has_class(div, 'koko-aufgabe') then
     -- a task with its room to write stays on one page (no heading alone at the foot of a page)
     return wrap('#block(breakable: false, width: 100%)', div.content)
