@@ -20,7 +20,7 @@ import re
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pikepdf
@@ -274,6 +274,7 @@ class Painted:
     mcids: list[int]  # in the order the content stream paints them (first appearance)
     text_in_artifacts: list[tuple[str, str]]  # per text-showing operator inside an artifact: ("Type/Subtype", text)
     untagged_text: int  # text-showing operators neither tagged nor in an artifact
+    tagged_text: list[str] = field(default_factory=list)  # per text-showing operator in tagged content
 
 
 def painted(page: pikepdf.Page) -> Painted:
@@ -314,7 +315,9 @@ def painted(page: pikepdf.Page) -> Painted:
                 art = next((s for s in reversed(stack) if s[0] == "artifact"), None)
                 if art:
                     result.text_in_artifacts.append((art[1], _decode(operands, font_map)))
-                elif not any(s[0] == "mcid" for s in stack):
+                elif any(s[0] == "mcid" for s in stack):
+                    result.tagged_text.append(_decode(operands, font_map))
+                else:
                     result.untagged_text += 1
             elif op == "Do" and depth < 4:
                 xobject = resources.get("/XObject", {}).get(str(operands[0]))
@@ -347,13 +350,17 @@ def reading_order_problems(path: Path) -> list[str]:
 
 def artifact_problems(path: Path) -> list[str]:
     """Text that is neither tagged nor furniture: artifacts may hold running heads and footers, page numbers and
-    repeated table headers (Typst's Pagination artifacts) and the leader dots of the contents (Layout)."""
+    repeated table headers (Typst's Pagination artifacts), the leader dots of the contents (Layout), and further
+    copies of what the same page has tagged once (a small card printed four times)."""
     problems = []
+    squeeze = lambda text: "".join(text.split())  # noqa: E731
     with pikepdf.open(str(path)) as f:
         for i, page in enumerate(f.pages):
             seen = painted(page)
+            tagged = squeeze("".join(seen.tagged_text))
             hidden = sorted({f"{kind}: {text!r}" for kind, text in seen.text_in_artifacts
-                             if not kind.startswith("/Pagination/") and text.strip(". \u00a0")})
+                             if not kind.startswith("/Pagination/") and text.strip(". \u00a0")
+                             and not (kind == "/" and squeeze(text) in tagged)})
             if hidden:
                 problems.append(f"S. {i + 1}: Text in Artefakten {hidden[:5]}")
             if seen.untagged_text:
