@@ -1,8 +1,9 @@
 """Tagged PDF/UA-1 as a reader's software sees it (issues 12, 15, 16, 18).
 
-Two independent checkers run for real over every kind of PDF the project prints: the handbook (both editions),
-the photocopy masters of every module, a course pack's participants' and trainer edition, its attendance list
-and certificate (blank and filled), the last ones built by ``build_pdf.py --pack`` as a trainer does.
+Two independent checkers run for real over every kind of PDF the project prints: the handbook (both
+editions), each module on its own, the photocopy masters of every module, a course pack's participants' and
+trainer edition, its attendance list and certificate (blank and filled), the last ones built by
+``build_pdf.py --pack`` as a trainer does.
 
 * **outloud** (PDF/UA-1 conformance rules and semantic rules: reading order, running heads, artifacts, tables,
   lists, figures, links, language) and **pdfua** (a subset of the PDF/UA-1 rules). Every finding of any level
@@ -62,6 +63,8 @@ def pdfs(tmp_path_factory) -> dict[str, Path]:
         "handbuch-trainer.pdf": pdf.build_handbook(catalog, "trainer", out / "handbuch-trainer.pdf"),
     }
     for module in catalog.modules:
+        built[f"modul-{module.number}.pdf"] = pdf.build_module(catalog, module.id, "teilnehmende",
+                                                               out / f"modul-{module.number}.pdf")
         if any(m.participant_facing for m in catalog.materials_for_module(module.id)):
             name = materials.copy_masters_file(module.number)
             built[name] = materials.build_copy_masters(catalog, module.id, out / name)
