@@ -453,9 +453,11 @@ def test_diagrams_reach_the_module_pdf_as_figures_with_alt(real_catalog, tmp_pat
     from handbook import pdf
     from test_pdf import struct_alts
     out = pdf.build_module(real_catalog, "m1", "teilnehmende", tmp_path / "modul-1.pdf")
-    alts = struct_alts(pypdf.PdfReader(str(out)).trailer["/Root"]["/StructTreeRoot"], [])
+    reader = pypdf.PdfReader(str(out))
+    alts = struct_alts(reader.trailer["/Root"]["/StructTreeRoot"], [])
     wanted = [f.alt for u in real_catalog.module_by_id["m1"].units for f in u.figures if f.diagram]
     assert len(wanted) == 4 and all(str(a) in alts for a in wanted)
+    assert not any(page.images for page in reader.pages)  # drawn as vectors; the PNG is for Word only
     text = " ".join(_pdf_pages(out))
     assert "Stufe 9: Gemeinsam in den Abgrund (Hauptphase lose-lose)" in text  # the text alternative
 

@@ -113,7 +113,12 @@ local function typst_figure(fig)
     local cap = pandoc.write(pandoc.Pandoc({ pandoc.Plain(caption) }), 'typst')
     args = args .. ', caption: [' .. cap:gsub('%s+$', '') .. ']'
   end
-  return wrap('#figure(' .. args .. ')', fig.content)
+  -- the figure also holds the diagram as a PNG for Word (class diagramm-bild): Typst draws it itself
+  local drawing = pandoc.List()
+  for _, block in ipairs(fig.content) do
+    if block.t == 'RawBlock' then drawing:insert(block) end
+  end
+  return wrap('#figure(' .. args .. ')', drawing)
 end
 
 -- Typst reads "15. " at the start of a line as a numbered-list item; pandoc's writer does not escape it
@@ -156,6 +161,14 @@ local function docx_image(img)
   return img
 end
 
+-- A drawn diagram holds its Typst drawing (a raw block) and its PNG; Word gets only the picture (with
+-- two blocks, pandoc would lay the figure out as a table of sub-figures).
+local function docx_figure(fig)
+  if not has_class(fig, 'diagramm') then return nil end
+  fig.content = fig.content:filter(function(block) return block.t ~= 'RawBlock' end)
+  return fig
+end
+
 local function docx_div(div)
   if has_class(div, 'callout') then
     local title = div.attributes['title'] or ''
@@ -178,6 +191,6 @@ if is_typst then
     { Header = typst_header, Image = typst_image, Table = strong_cells, Plain = escape_enum_marker },
   }
 elseif is_docx then
-  return { { Div = docx_div, Image = docx_image } }
+  return { { Div = docx_div, Figure = docx_figure, Image = docx_image } }
 end
 return {}
