@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from handbook import ContentError, load
-from handbook.loader import NAMED_MATERIAL
+from handbook.loader import NAMED_BY_TITLE, NAMED_MATERIAL, PREPARED_POSTER
 from conftest import ROOT, run_cli
 from test_loader import edit, problems
 
@@ -155,6 +155,23 @@ MUTATIONS = [
                   "ihre Übungen verweisen auf ein Material der Art 'checkliste' – das Material in materialien/ anlegen "
                   "und unter materialien: eintragen"],
                  id="named-checklist-in-material-list"),
+    pytest.param(MOD, "Bearbeiten Sie die Aufgabe.", "Lesen Sie die Fallvignette und den Auszug.",
+                 ["modules/m1.yml:28:25: einheiten[1].uebungen[1].aufgabe nennt 'Fallvignette', aber weder die Einheit "
+                  "m1-e1 noch ihre Übungen verweisen auf ein Material mit 'Fallvignette' im Titel – das Material in "
+                  "materialien/ anlegen und unter materialien: eintragen",
+                  "modules/m1.yml:28:46: einheiten[1].uebungen[1].aufgabe nennt 'Auszug', aber weder die Einheit "
+                  "m1-e1 noch ihre Übungen verweisen auf ein Material mit 'Auszug' im Titel – das Material in "
+                  "materialien/ anlegen und unter materialien: eintragen"],
+                 id="named-vignette-and-excerpt-not-referenced"),
+    pytest.param(MOD, "    material: [Flipchart]", "    material: [Flipchart, Fragenkarten, Phasenplakat, Plakate]",
+                 ["modules/m1.yml:20:27: einheiten[1].material[2] nennt 'Fragenkarten', aber weder die Einheit m1-e1 "
+                  "noch ihre Übungen verweisen auf ein Material mit 'Fragenkarte' im Titel – das Material in "
+                  "materialien/ anlegen und unter materialien: eintragen",
+                  "modules/m1.yml:20:41: einheiten[1].material[3] nennt 'Phasenplakat', aber weder die Einheit m1-e1 "
+                  "noch ihre Übungen verweisen auf ein Material mit 'Plakat' im Titel – das Material in materialien/ "
+                  "anlegen und unter materialien: eintragen (oder, wenn die Trainer:innen es live schreiben, als "
+                  "Flipchart benennen)"],
+                 id="named-question-cards-and-poster-in-material-list"),
 ]
 
 
@@ -185,6 +202,57 @@ def test_named_role_cards_are_satisfied_by_a_referenced_card_set(tree):
     use(tree)
     edit(tree, MOD, "Bearbeiten Sie die Aufgabe.", "Verteilen Sie die Rollenkarten. Zeichnen Sie eine Rollenlandkarte.")
     load(tree)  # no finding: the unit references a rollenkarte; "Rollenlandkarte" is no role card
+
+
+VIGNETTES = """\
+# yaml-language-server: $schema=../../schemas/material.schema.json
+id: vignetten-test
+titel: Fallvignetten und Phasenplakat – Test
+art: handout
+module: [m1]
+zweck: Zum Lesen.
+inhalt: |
+  Eine Vignette.
+"""
+
+
+def test_named_vignettes_and_posters_are_satisfied_by_a_material_of_that_title(tree):
+    add(tree, "vignetten-test", VIGNETTES)
+    use(tree, "[vignetten-test]")
+    edit(tree, MOD, "Bearbeiten Sie die Aufgabe.", "Lesen Sie die Fallvignette.")
+    edit(tree, MOD, "    material: [Flipchart]", "    material: [Flipchart, Phasenplakat]")
+    load(tree)  # no finding: the referenced material's title names both
+
+
+def test_a_referenced_handout_of_another_title_does_not_satisfy_a_named_vignette(tree):
+    add(tree, "rollen-test", ROLE_CARDS)
+    add(tree, "vignetten-test", VIGNETTES.replace("Fallvignetten und Phasenplakat", "Lesetext"))
+    use(tree, "[rollen-test, vignetten-test]")
+    edit(tree, MOD, "Bearbeiten Sie die Aufgabe.", "Lesen Sie die Fallvignetten.")
+    found = problems(tree)
+    assert len(found) == 1 and found[0].startswith("modules/m1.yml:28:25: einheiten[1].uebungen[1].aufgabe nennt "
+                                                   "'Fallvignetten', aber")
+
+
+@pytest.mark.parametrize("text, found", [
+    ("Ihre Gruppe erhält folgende Fallvignette.", ["Fallvignette"]),
+    ("drei Fallvignetten (ausgedruckt), die Vignette, fallvignette", ["Fallvignetten"]),
+    ("Fragenkarten, eine schriftliche Fragenkarte, Frage-Karte", ["Fragenkarten", "Fragenkarte"]),
+    ("Auszug aus Art. 4 DSGVO, Auszüge, der Auszugstext, ein Textauszug, Umzug", ["Auszug", "Auszüge", "Auszugstext"]),
+])
+def test_the_title_heuristic_is_narrow(text, found):
+    assert [m.group(0) for m in NAMED_BY_TITLE.finditer(text)] == found
+
+
+@pytest.mark.parametrize("entry, prepared", [
+    ("Phasenplakat", True), ("Vier-Seiten-Plakat", True), ("Großformatiges Systemplakat", True),
+    ("Plakat mit den sechs Konstellationen", True), ("Plakat „Interessen – Rechte – Macht“", True),
+    ("Plakat Kirkpatrick-Ebenen", True), ("Poster zur Eskalationstreppe", True),
+    ("Plakate", False), ("Plakat", False), ("Plakatpapier", False), ("Plakate aus m1-e4", False),
+    ("Flipchart", False), ("Moderationskarten in drei Farben", False),
+])
+def test_a_prepared_poster_is_told_from_blank_paper(entry, prepared):
+    assert bool(PREPARED_POSTER.search(entry)) is prepared
 
 
 @pytest.mark.parametrize("text, found", [
