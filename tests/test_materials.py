@@ -501,6 +501,26 @@ def test_copy_masters_hold_every_participant_facing_material_and_no_trainer_text
     assert sum(footer in p for p in pages) >= len([m for m in chosen if m.participant_facing])
 
 
+@pytest.mark.parametrize("number", [1, 3, 4, 5])
+def test_every_module_has_copy_masters_of_its_participant_materials(real_catalog, tmp_path, number):
+    """The other modules' copy masters: each participant-facing material of the module (the Fallvignetten, the
+    Fragenkarte, the DSGVO handout …) on a page with its footer; templates and trainer notes left out."""
+    from handbook import materials
+    out = tmp_path / materials.copy_masters_file(number)
+    materials.build_copy_masters(real_catalog, f"m{number}", out)
+    pages = _pdf_pages(out)
+    whole = " ".join(pages)
+    footer = f"Modul {number} · {real_catalog.meta.title}, Stand {real_catalog.meta.edition_de} · Lizenz"
+    for m in real_catalog.materials_for_module(f"m{number}"):
+        title = _words(m.title, 4)
+        if m.participant_facing:
+            assert any(p.startswith(title) and footer in p for p in pages), m.id
+        else:
+            assert title not in whole, m.id
+        if m.trainer_notes:
+            assert _words(m.trainer_notes) not in whole, m.id
+
+
 def test_a_role_card_confidential_part_is_on_its_own_card_only(real_catalog, masters_m2):
     pages = _pdf_pages(masters_m2)
     for m in real_catalog.materials_for_module("m2"):
