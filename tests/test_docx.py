@@ -148,6 +148,7 @@ def test_a_drawn_diagram_is_a_picture_with_its_alt_text(tmp_path):
     # the picture's description is the unit's alt text, and it points at the PNG
     pictures = re.findall(r'<wp:docPr [^>]*descr="([^"]*)"', doc)
     assert pictures == [ALT]
+    assert re.findall(r'<pic:cNvPr descr="([^"]*)"', doc) == [ALT]  # not the file name pandoc writes there
     embed = re.search(r'<a:blip r:embed="([^"]+)"', doc).group(1)
     assert re.search(f'Id="{embed}"[^>]*Target="{media[0].removeprefix("word/")}"', rels) or \
         re.search(f'Target="{media[0].removeprefix("word/")}"[^>]*Id="{embed}"', rels)
