@@ -163,13 +163,14 @@ def _footer(catalog: Catalog, material: Material, module_number: int, role: str 
 
 
 def copy_master_nodes(catalog: Catalog, material: Material, module_number: int, ctx: Context) -> list:
-    """The pages of one participant-facing material: one sheet, or one page per role card.
+    """The pages of one participant-facing material: one sheet, or the role cards two to a page (with a cut
+    line) where they fit, else one per page.
 
     ``ctx`` is a participants' context: no trainer notes. A role card carries its own confidential part
     (and no other role's); it is what the role holds in hand.
     """
     if material.kind == "rollenkarte":
-        pages = []
+        cards = []
         for i, role in enumerate(material.roles):
             body = [h(1, inl(material.title, ctx, catalog), material.id if i == 0 else ""),
                     h(2, (T.Text("Rolle: "),) + inl(role.role, ctx, catalog)),
@@ -177,9 +178,10 @@ def copy_master_nodes(catalog: Catalog, material: Material, module_number: int, 
                     h(3, "Ihre Rolle – das wissen alle"), *rich(role.public, ctx, catalog, level=4),
                     Callout("hinweis", "Nur für Sie – bitte nicht vorlesen", rich(role.confidential, ctx, catalog, level=4),
                             collapsed=False)]
-            pages.append(Div(("kopiervorlage",), tuple(body),
+            cards.append(Div(("kopiervorlage",), tuple(body),
                              (("fuss", _footer(catalog, material, module_number, render.plain(role.role))),)))
-        return pages
+        # two cards to an A4 page where both fit on their halves: the print template measures and pairs them
+        return [Div(("kartensatz",), tuple(Div(("karte",), c.blocks, c.attrs) for c in cards))]
     body = [h(1, inl(material.title, ctx, catalog), material.id), *sheet_nodes(catalog, material, ctx, 1)]
     return [Div(("kopiervorlage",), tuple(body), (("fuss", _footer(catalog, material, module_number)),))]
 

@@ -271,8 +271,8 @@ def volume_document(catalog: Catalog, volume: CaseVolume, edition: str = "teilne
 
 def _pack_copy_masters(catalog: Catalog, units: list) -> list:
     """Trainer edition: the participant-facing materials of the chosen units as clean photocopy masters (role
-    cards one per page, each with only its own confidential part; never in the participants' edition, which
-    every participant holds)."""
+    cards two to a page where they fit, each with only its own confidential part; never in the participants'
+    edition, which every participant holds)."""
     from . import materials
     ids: list[str] = []
     for u in units:

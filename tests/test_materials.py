@@ -521,18 +521,39 @@ def test_every_module_has_copy_masters_of_its_participant_materials(real_catalog
             assert _words(m.trainer_notes) not in whole, m.id
 
 
+def _card_regions(path: Path) -> list[str]:
+    """The text of every card: a page with two role cards is cut at its middle (where the cut line runs)."""
+    import subprocess
+    out = []
+    for i, text in enumerate(_pdf_pages(path), 1):
+        if text.count("Rolle: ") < 2:
+            out.append(text)
+            continue
+        for y in (0, 421):  # A4 is 595 x 842 pt
+            half = subprocess.run(["pdftotext", "-f", str(i), "-l", str(i), "-x", "0", "-y", str(y), "-W", "595", "-H", "421",
+                                   str(path), "-"], capture_output=True, text=True).stdout
+            out.append(" ".join(half.replace("\u00ad\n", "").replace("-\n", "-").split()))
+    return out
+
+
 def test_a_role_card_confidential_part_is_on_its_own_card_only(real_catalog, masters_m2):
+    """One card per page, or two to a page (each half a card to cut out): a role's confidential part is on its
+    own card only, together with the situation, its public part and a footer naming the role."""
     pages = _pdf_pages(masters_m2)
+    assert any(p.count("Rolle: ") == 2 for p in pages), "no page with two role cards"
+    cards = _card_regions(masters_m2)
     for m in real_catalog.materials_for_module("m2"):
         if m.kind != "rollenkarte":
             continue
         for role in m.roles:
             secret = _words(role.confidential, 7)
-            on = [i for i, p in enumerate(pages) if secret in p]
+            on = [i for i, c in enumerate(cards) if secret in c]
             assert len(on) == 1, (m.id, role.role, on)
-            assert _words(role.role, 3) in pages[on[0]], (m.id, role.role)
-            # and the card's page carries the shared situation and this role's public part
-            assert _words(m.situation, 5) in pages[on[0]] and _words(role.public, 5) in pages[on[0]]
+            card = cards[on[0]]
+            assert _words(role.role, 3) in card and card.count("Rolle: ") == 1, (m.id, role.role)
+            # and the card carries the shared situation, this role's public part and its own footer line
+            assert _words(m.situation, 5) in card and _words(role.public, 5) in card
+            assert f"{_words(m.title, 3)}" in card and f"– {role.role} · Modul 2" in card, (m.id, role.role)
 
 
 def test_diagrams_reach_the_module_pdf_as_figures_with_alt(real_catalog, tmp_path):

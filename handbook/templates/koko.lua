@@ -7,7 +7,7 @@ typst_string(), so it can only ever become a Typst string literal.
 Typst:
   * images get their alt text (pandoc's Typst writer drops it; PDF/UA-1 needs it);
   * `::: {.callout .trainer title="…"}` / `.loesung` become #callout(…)[…] boxes from the template;
-  * `.impressum`, `.inhaltsverzeichnis`, `.arbeitsblatt`, `.kopiervorlage` and `.koko-schreibplatz`
+  * `.impressum`, `.inhaltsverzeichnis`, `.arbeitsblatt`, `.kopiervorlage`, `.kartensatz` and `.koko-schreibplatz`
     divs call the template's functions;
   * headings without an identifier (sub-sections) and glossary entries stay out of the table of
     contents and the PDF bookmarks; header cells of tables are set in bold.
@@ -83,6 +83,17 @@ local function typst_div(div)
     return pandoc.RawBlock('typst', '#inhaltsverzeichnis()')
   elseif has_class(div, 'arbeitsblatt') then
     return wrap(has_class(div, 'erstes') and '#arbeitsblatt(first: true)' or '#arbeitsblatt', div.content)
+  elseif has_class(div, 'kartensatz') then
+    -- the role cards of one set (each a `.karte` div with its footer line); the template puts two on a page
+    -- where they fit
+    local out = pandoc.List({ pandoc.RawBlock('typst', '#kartensatz(') })
+    for _, card in ipairs(div.content) do
+      out:insert(pandoc.RawBlock('typst', '(' .. typst_string(card.attributes['fuss'] or '') .. ', ['))
+      out:extend(card.content)
+      out:insert(pandoc.RawBlock('typst', ']),'))
+    end
+    out:insert(pandoc.RawBlock('typst', ')'))
+    return out
   elseif has_class(div, 'kopiervorlage') then
     -- one photocopy master (a sheet or one role card): a page of its own with its own footer line
     return wrap('#kopiervorlage(fuss: ' .. typst_string(div.attributes['fuss'] or '') .. ')', div.content)
