@@ -557,6 +557,8 @@ def _check_materials(ctx: _Context, module_docs: list[Document], modules: list[M
                 texts.append((("einheiten", i, "trainerhinweise"), unit.trainer_notes))
             texts += [(("einheiten", i, "material", k), s) for k, s in enumerate(unit.materials)]
             texts += [(("einheiten", i, "uebungen", j, "aufgabe"), ex.task) for j, ex in enumerate(unit.exercises)]
+            texts += [(("einheiten", i, "uebungen", j, "loesungshinweis"), ex.solution_hint)
+                      for j, ex in enumerate(unit.exercises) if ex.solution_hint]
             for path, text in texts:
                 for m in NAMED_MATERIAL.finditer(text):
                     kind = _NAMED_KINDS[next(g for g in range(4) if m.group(g + 1))]

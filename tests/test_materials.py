@@ -172,6 +172,11 @@ MUTATIONS = [
                   "anlegen und unter materialien: eintragen (oder, wenn die Trainer:innen es live schreiben, als "
                   "Flipchart benennen)"],
                  id="named-question-cards-and-poster-in-material-list"),
+    pytest.param(MOD, "          GEHEIMER-LOESUNGSHINWEIS-M1", "          Die Fallvignette zeigt GEHEIMER-LOESUNGSHINWEIS-M1",
+                 ["modules/m1.yml:30:15: einheiten[1].uebungen[1].loesungshinweis nennt 'Fallvignette', aber weder die "
+                  "Einheit m1-e1 noch ihre Übungen verweisen auf ein Material mit 'Fallvignette' im Titel – das Material "
+                  "in materialien/ anlegen und unter materialien: eintragen"],
+                 id="named-vignette-in-solution-hint"),
 ]
 
 
