@@ -743,3 +743,19 @@ def test_material_texts_pass_the_anonymisation_gate_and_the_glyph_check(tree):
     use(tree)
     found = problems(tree)
     assert len(found) == 1 and found[0].startswith("materialien/rollen-test.yml:9:") and "Anonymisierung:" in found[0]
+
+
+def test_a_small_card_too_big_for_a_quarter_page_is_printed_once_and_whole(tree, tmp_path):
+    """Four copies to a page only when the card fits its quarter; otherwise one whole card – never cut off."""
+    from handbook import materials
+    long_card = (WORKSHEET.replace("id: blatt-test", "id: feedbackkarte-test").replace("Erste Aufgabe.", "FELD-KARTE")
+                 .replace("platz: 8", "platz: 30") + "  - text: LETZTE-ZEILE der Karte.\n    platz: 2\n")
+    add(tree, "feedbackkarte-test", long_card)
+    use(tree, "[feedbackkarte-test]")
+    catalog = load(tree)
+    assert catalog.material_by_id["feedbackkarte-test"].pocket_card
+    out = tmp_path / "kv.pdf"
+    materials.build_copy_masters(catalog, "m1", out)
+    pages = _pdf_pages(out)
+    assert [p.count("FELD-KARTE") for p in pages if "FELD-KARTE" in p] == [1]
+    assert sum(p.count("LETZTE-ZEILE") for p in pages) == 1
