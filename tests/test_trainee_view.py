@@ -135,7 +135,7 @@ def test_search_index_loads_only_when_the_reader_heads_for_the_search(real_site,
             assert base + "search/search_index.json" in urls
             return
         assert index_requests(urls) == []
-        assert search.top_pages(p, "Eskalationsstufen")[0] == "module/m1/m1-e3/"
+        assert "module/m1/m1-e3/" in search.top_pages(p, "Eskalationsstufen")
         assert sorted(index_requests(urls)) == [base + "assets/javascripts/lunr/min/lunr.de.min.js",
                                                 base + "search/search_index.json"]
 
