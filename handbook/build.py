@@ -74,6 +74,7 @@ def build(root: Path = ROOT, out: Path | None = None, *, pdfs: bool = True, offl
     """
     root = Path(root).resolve()
     out = outdir.check_site_dir(root, out if out is not None else root / "site")
+    _check_node_modules(offline)  # before minutes of PDFs, not after them
     started = time.monotonic()
     catalog = load(root)  # the one load of this build; MkDocs and the PDF build get this catalogue
     for note in catalog.notes:
@@ -89,6 +90,19 @@ def build(root: Path = ROOT, out: Path | None = None, *, pdfs: bool = True, offl
     took = f"{time.monotonic() - started:.1f}".replace(".", ",")
     _say(f"Fertig: Website in {shown}/ geschrieben ({_count_files(out)} Dateien) in {took} s")
     return out
+
+
+def _check_node_modules(offline: bool) -> None:
+    """The npm packages the site ships (from node_modules/, installed by `make build` through `npm ci`)."""
+    from . import jsbundle
+    needed = [("yaml", jsbundle.PACKAGE / "dist" / "index.js", "den Kurspaket-Baukasten")]
+    if offline:
+        needed.append(("iframe-worker", site.ROOT / "node_modules" / "iframe-worker" / "shim" / "index.js",
+                       "die Offline-Fassung"))
+    missing = [f"node_modules/{name} (für {what})" for name, path, what in needed if not path.is_file()]
+    if missing:
+        raise BuildError(f"es fehlt {', '.join(missing)} – `make build` installiert alles, was der Build braucht; "
+                         "wer `python -m handbook build` direkt aufruft, führt vorher einmal `npm ci` aus")
 
 
 def _count_files(folder: Path) -> int:

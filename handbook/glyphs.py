@@ -60,11 +60,24 @@ def covered() -> frozenset[int] | None:
     return frozenset(points) if points else None
 
 
+#: Characters already known to need no font lookup (safe ranges, invisible): a set difference skips them.
+_PLAIN: set[str] = set()
+
+
 def missing(text: str) -> list[str]:
     """The distinct characters of ``text`` that no print font has, in order of first appearance."""
-    odd = [ch for ch in dict.fromkeys(text) if not _safe(ord(ch)) and not _invisible(ch)]
-    if not odd:
+    new = set(text).difference(_PLAIN)
+    if not new:
         return []
+    odd_set = set()
+    for ch in new:
+        if _safe(ord(ch)) or _invisible(ch):
+            _PLAIN.add(ch)
+        else:
+            odd_set.add(ch)
+    if not odd_set:
+        return []
+    odd = [ch for ch in dict.fromkeys(text) if ch in odd_set]
     cover = covered()
     if cover is None:
         return []

@@ -196,6 +196,10 @@ def load(root: Path | str = ".", *, check_anonymity: bool = True) -> Catalog:
     files, tree_problems = _tree(root)
     ctx.problems.extend(tree_problems)
     present = {rel for rel, _ in files}
+    pages = _pages(root) if check_anonymity else []
+    if scanner is not None:
+        for rel, text in pages:
+            scanner.add(("page", rel), [text], year=None)
     for name, kind in SINGLE_FILES.items():
         if name not in present:
             if not (root / name).is_symlink():
@@ -203,6 +207,8 @@ def load(root: Path | str = ".", *, check_anonymity: bool = True) -> Catalog:
             docs[name] = None
         else:
             docs[name] = ctx.read(name, kind)
+            if scanner is not None and docs[name] is not None:
+                scanner.add_document(docs[name], kind)
     folder_docs: dict[str, list[Document]] = {folder: [] for folder in FOLDERS}
     for folder in FOLDERS:
         if folder not in OPTIONAL_FOLDERS and not (root / folder).is_dir() and not (root / folder).is_symlink():
@@ -214,8 +220,8 @@ def load(root: Path | str = ".", *, check_anonymity: bool = True) -> Catalog:
         doc = ctx.read(rel, kind)
         if doc is not None:
             folder_docs[folder].append(doc)
-            if scanner is not None and kind == "fallstudie" and doc.data["anonymisierung"]["freigegeben"] is True:
-                scanner.add(doc)
+            if scanner is not None:
+                scanner.add_document(doc, kind)
 
     _check_edges(ctx, docs, folder_docs)
     vocab = _vocabulary(docs["vokabular.yml"])
@@ -283,7 +289,7 @@ def load(root: Path | str = ".", *, check_anonymity: bool = True) -> Catalog:
         found = scanner.results() if scanner is not None else {}
         for doc, case in zip(folder_docs["case_studies"], cases):
             if case.released:
-                _check_anonymity(ctx, doc, case, found.get(doc.path))
+                _check_anonymity(ctx, doc, case, found.get(("case", doc.path)))
         allowed = _allow_list(docs["handbuch.yml"])
         _Allowed.used = set()  # per load: which allow-list entries covered a finding
         published = [d for d in [docs["handbuch.yml"], docs["glossar.yml"], docs["literatur.yml"], docs["vokabular.yml"]]
@@ -291,8 +297,8 @@ def load(root: Path | str = ".", *, check_anonymity: bool = True) -> Catalog:
         published += folder_docs["modules"] + folder_docs["materialien"]  # materials are published like units
         published += [d for d in folder_docs["course_packs"] if d.data.get("veroeffentlichen") is True]
         for doc in published:
-            _check_published(ctx, doc, allowed)
-        _check_pages(ctx, root, allowed)
+            _check_published(ctx, doc, allowed, found.get(("published", doc.path)))
+        _check_pages(ctx, pages, allowed, found)
         _check_figure_files(ctx, root, folder_docs["modules"])
         review_notes += _stale_allowed(docs["handbuch.yml"], allowed)
         review_notes += _review_warnings(root, [(d, c) for d, c in zip(folder_docs["case_studies"], cases) if c.released])
@@ -767,12 +773,18 @@ def _covered(text: str, f, entries: list[str]) -> str | None:
     return None
 
 
-def _check_published(ctx: _Context, doc: Document, allowed: list[tuple[str, int, int]]) -> None:
-    """Scan the published prose of a non-case file; the handbook's allow-list covers deliberate names."""
-    from . import anonymity
+def _check_published(ctx: _Context, doc: Document, allowed: list[tuple[str, int, int]],
+                     found: list | None = None) -> None:
+    """Scan the published prose of a non-case file; the handbook's allow-list covers deliberate names.
+
+    ``found`` holds the findings per text if the scan worker made them already."""
     entries = [a for a, _, _ in allowed]
-    for path, text in _published_texts(doc):
-        for f in anonymity.scan(text):
+    texts = _published_texts(doc)
+    if found is None or len(found) != len(texts):
+        from . import anonymity
+        found = [anonymity.scan(text) for _, text in texts]
+    for (path, text), findings in zip(texts, found):
+        for f in findings:
             hit = _covered(text, f, entries) if f.rule != "zeichen" else None
             if hit is not None:
                 _Allowed.used.add(hit)
@@ -804,11 +816,12 @@ def _pages(root: Path) -> list[tuple[str, str]]:
     return out
 
 
-def _check_pages(ctx: _Context, root: Path, allowed: list[tuple[str, int, int]]) -> None:
+def _check_pages(ctx: _Context, pages: list[tuple[str, str]], allowed: list[tuple[str, int, int]],
+                 found: dict | None = None) -> None:
     """Scan the hand-written pages in docs/, except marked example blocks in docs/mitmachen/."""
-    from . import anonymity
     entries = [a for a, _, _ in allowed]
-    for rel, text in _pages(root):
+    found = found or {}
+    for rel, text in pages:
         blank: list[tuple[int, int]] = []
         pos = 0
         while (m := _EXAMPLE_START.search(text, pos)) is not None:
@@ -824,7 +837,11 @@ def _check_pages(ctx: _Context, root: Path, allowed: list[tuple[str, int, int]])
                 break
             blank.append((m.start(), e.end()))
             pos = e.end()
-        for f in anonymity.scan(text):
+        findings = found.get(("page", rel))
+        if findings is None or len(findings) != 1:
+            from . import anonymity
+            findings = [anonymity.scan(text)]
+        for f in findings[0]:
             if any(a <= f.start and f.end <= b for a, b in blank):
                 continue
             hit = _covered(text, f, entries) if f.rule != "zeichen" else None
@@ -1022,6 +1039,13 @@ class _ParallelScan:
             pass
         self.batch: list = []
         self.broken = False
+        # The pipe is written by a thread of its own: a blocked write (the worker busy in a long regular
+        # expression, which holds its GIL) waits there, not in the parsing.
+        import queue
+        import threading
+        self.outbox: queue.Queue = queue.Queue()
+        self.writer = threading.Thread(target=self._write, daemon=True)
+        self.writer.start()
 
     @classmethod
     def start(cls, root: Path) -> "_ParallelScan | None":
@@ -1033,25 +1057,44 @@ class _ParallelScan:
         except OSError:
             return None
 
-    def add(self, doc: Document) -> None:
-        self.batch.append((doc.path, _anonymity_texts(doc.data)))
+    def add_document(self, doc: Document, kind: str) -> None:
+        """Queue what :func:`load` will check of a document: a released case's texts, a published file's prose."""
+        if not isinstance(doc.data, dict):
+            return
+        if kind == "fallstudie":
+            an = doc.data.get("anonymisierung")
+            if isinstance(an, dict) and an.get("freigegeben") is True:
+                self.add(("case", doc.path), [t for _, t in _anonymity_texts(doc.data)], year=True)
+        elif kind != "kurspaket" or doc.data.get("veroeffentlichen") is True:
+            self.add(("published", doc.path), [t for _, t in _published_texts(doc)], year=None)
+
+    def add(self, key: tuple, texts: list[str], *, year: bool | None) -> None:
+        self.batch.append((key, texts, year))
         if len(self.batch) >= self.BATCH:
             self._send()
 
     def _send(self) -> None:
-        import pickle
-        if self.batch and not self.broken:
-            try:
-                pickle.dump(self.batch, self.proc.stdin)
-                self.proc.stdin.flush()
-            except OSError:
-                self.broken = True
+        if self.batch:
+            self.outbox.put(self.batch)
         self.batch = []
 
+    def _write(self) -> None:
+        import pickle
+        while (batch := self.outbox.get()) is not None:
+            if self.broken:
+                continue
+            try:
+                self.proc.stdin.write(pickle.dumps(batch))
+                self.proc.stdin.flush()
+            except (OSError, ValueError):
+                self.broken = True
+
     def results(self) -> dict:
-        """{document path: findings per text field}; empty if the worker failed."""
+        """{key: findings per text}; empty if the worker failed."""
         import pickle
         self._send()
+        self.outbox.put(None)
+        self.writer.join()
         try:
             self.proc.stdin.close()
             data = self.proc.stdout.read()
@@ -1097,8 +1140,8 @@ def _scan_worker() -> None:
     anonymity.scan("")  # compile the patterns while the first files are still being parsed
     results = {}
     while (batch := inbox.get()) is not None:
-        for key, texts in batch:
-            results[key] = [anonymity.scan(text, year=True) for _, text in texts]
+        for key, texts, year in batch:
+            results[key] = [anonymity.scan(text, year=year) for text in texts]
     sys.stdout.buffer.write(pickle.dumps(results))
     sys.stdout.buffer.flush()
 

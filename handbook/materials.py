@@ -63,7 +63,8 @@ def sheet_nodes(catalog: Catalog, material: Material, ctx: Context, level: int) 
     if material.content:
         nodes += rich(material.content, ctx, catalog, level=level + 1)
     for i, task in enumerate(material.tasks, 1):
-        body = (para(T.Strong((T.Text(f"Aufgabe {i}"),))), *rich(task.text, ctx, catalog, level=level + 1))
+        label = (para(T.Strong((T.Text(f"Aufgabe {i}"),))),) if material.numbered_tasks else ()
+        body = (*label, *rich(task.text, ctx, catalog, level=level + 1))
         if task.space:
             body += (writing_space(task.space, task.box),)
         nodes.append(Div(("koko-aufgabe",), body))
@@ -162,12 +163,39 @@ def _footer(catalog: Catalog, material: Material, module_number: int, role: str 
     return f"{what} · Modul {module_number} · {render.plain(meta.title)}, Stand {meta.edition_de} · Lizenz {licence}"
 
 
+def card_pages(catalog: Catalog, material: Material, ctx: Context) -> list[tuple[str, list]]:
+    """A card set's cards: each ``###`` heading of ``inhalt`` with the blocks after it, as (label, nodes);
+    what stands before the first heading goes onto the first card. Empty for a material that is no card set."""
+    if not material.card_set:
+        return []
+    blocks = list(rich(material.content, ctx, catalog, level=2))
+    cards: list[tuple[str, list]] = []
+    intro: list = []
+    for b in blocks:
+        if isinstance(b, T.Heading) and b.level == 2:
+            cards.append((T.plain_text(b.children), [b]))
+        elif cards:
+            cards[-1][1].append(b)
+        else:
+            intro.append(b)
+    if cards and intro:
+        cards[0] = (cards[0][0], intro + cards[0][1])
+    return cards
+
+
 def copy_master_nodes(catalog: Catalog, material: Material, module_number: int, ctx: Context) -> list:
-    """The pages of one participant-facing material: one sheet, or one page per role card.
+    """The pages of one participant-facing material: one sheet, one page per role card, or – for a card set
+    (:attr:`Material.card_set`) – one page per card, in large print.
 
     ``ctx`` is a participants' context: no trainer notes. A role card carries its own confidential part
     (and no other role's); it is what the role holds in hand.
     """
+    cards = card_pages(catalog, material, ctx)
+    if cards:
+        return [Div(("kopiervorlage", "karte"),
+                    (h(1, inl(material.title, ctx, catalog), material.id if i == 0 else ""), *body),
+                    (("fuss", _footer(catalog, material, module_number, label)),))
+                for i, (label, body) in enumerate(cards)]
     if material.kind == "rollenkarte":
         pages = []
         for i, role in enumerate(material.roles):
@@ -180,7 +208,13 @@ def copy_master_nodes(catalog: Catalog, material: Material, module_number: int, 
             pages.append(Div(("kopiervorlage",), tuple(body),
                              (("fuss", _footer(catalog, material, module_number, render.plain(role.role))),)))
         return pages
-    body = [h(1, inl(material.title, ctx, catalog), material.id), *sheet_nodes(catalog, material, ctx, 1)]
+    if material.pocket_card:
+        # four copies of the card on one page; each copy names the card, the page has one heading
+        card = (para(T.Strong(inl(material.title, ctx, catalog))), *sheet_nodes(catalog, material, ctx, 1))
+        body = [h(1, inl(material.title, ctx, catalog), material.id),
+                para("Vier Karten je Seite – an den gestrichelten Linien schneiden."), Div(("koko-vierfach",), card)]
+    else:
+        body = [h(1, inl(material.title, ctx, catalog), material.id), *sheet_nodes(catalog, material, ctx, 1)]
     return [Div(("kopiervorlage",), tuple(body), (("fuss", _footer(catalog, material, module_number)),))]
 
 

@@ -5,6 +5,7 @@ Attribute names are English; the YAML keys (German) are known only to :mod:`hand
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,6 +87,12 @@ class Module:
         return sum(u.minutes for u in self.units)
 
 
+#: A card set's id: a word ending in "karten" and a further part (bodenkarten-glasl-stufen, satzkarten-vorwuerfe).
+CARD_SET_ID = re.compile(r"^[a-z]+karten-")
+
+#: A small card handed round in numbers (feedbackkarte-praxisaufgabe): printed four to a page, to be cut.
+POCKET_CARD_ID = re.compile(r"^[a-z]+karte-")
+
 #: The kinds of material (`art`) with their German names, in the order indexes list them.
 MATERIAL_KINDS = {
     "arbeitsblatt": "Arbeitsblatt",
@@ -147,6 +154,25 @@ class Material:
     @property
     def kind_name(self) -> str:
         return MATERIAL_KINDS[self.kind]
+
+    @property
+    def card_set(self) -> bool:
+        """A set of cards to cut or lay out (an id such as ``bodenkarten-…``, ``satzkarten-…``; not role cards):
+        each ``###`` heading of ``inhalt`` begins a card, and the photocopy masters print one card per page."""
+        return self.kind != "rollenkarte" and bool(CARD_SET_ID.match(self.id)) and bool(self.content)
+
+    @property
+    def pocket_card(self) -> bool:
+        """A small card (an id such as ``feedbackkarte-…``; not role cards): the photocopy masters print it four
+        times on one page, with cut lines."""
+        return self.kind in ("arbeitsblatt", "checkliste", "evaluationsbogen") and bool(POCKET_CARD_ID.match(self.id))
+
+    @property
+    def numbered_tasks(self) -> bool:
+        """Whether the fields are headed "Aufgabe 1", "Aufgabe 2" …: on a worksheet (``arbeitsblatt-…``) yes; an
+        observation sheet, a form or a feedback card (``beobachtungsbogen-…``, ``vorlage-…``, ``feedbackkarte-…``)
+        labels its fields itself."""
+        return self.id.startswith("arbeitsblatt-")
 
     @property
     def participant_facing(self) -> bool:

@@ -6,6 +6,7 @@ catalogue from :func:`catalog_for`, so content is loaded once per build. Generat
 """
 from __future__ import annotations
 
+import functools
 import html
 import json
 import logging
@@ -131,6 +132,7 @@ def md_link(from_src: str, to_src: str, anchor: str = "") -> str:
     return rel + (f"#{anchor}" if anchor else "")
 
 
+@functools.lru_cache(maxsize=65536)
 def page_url(src: str, directory_urls: bool) -> str:
     """The URL (relative to the site root) MkDocs gives a source file."""
     p = PurePosixPath(src)
@@ -141,12 +143,24 @@ def page_url(src: str, directory_urls: bool) -> str:
     return str(p.with_suffix("")) + "/"
 
 
+def _relpath(target: str, start: str) -> str:
+    """posixpath.relpath for the site's own normalised relative paths (no '..', no '.' parts), without its cost."""
+    t = [p for p in target.split("/") if p]
+    b = [p for p in start.split("/") if p and p != "."]
+    i = 0
+    while i < len(t) and i < len(b) and t[i] == b[i]:
+        i += 1
+    parts = [".."] * (len(b) - i) + t[i:]
+    return "/".join(parts) or "."
+
+
+@functools.lru_cache(maxsize=65536)
 def html_link(from_src: str, to_src: str, directory_urls: bool) -> str:
     """A relative URL for raw HTML, where MkDocs rewrites nothing."""
     base = page_url(from_src, directory_urls)
     base_dir = base if base.endswith("/") else posixpath.dirname(base) + "/"
     target = page_url(to_src, directory_urls) or "./"
-    rel = posixpath.relpath(target, base_dir.rstrip("/") or ".")
+    rel = _relpath(target, base_dir.rstrip("/") or ".")
     if target.endswith("/") and not rel.endswith("/"):
         rel += "/"
     return rel if directory_urls or rel != "." else "index.html"
@@ -224,8 +238,11 @@ def abbreviation_map(catalog: Catalog) -> dict[str, str]:
     return out
 
 
-def _page(catalog: Catalog, nodes: list, *, title: str = "", before: str = "", after: str = "") -> PageHtml:
-    writer = HtmlWriter(abbreviations=abbreviation_map(catalog), toc_levels=(1, 3))
+def _page(catalog: Catalog, nodes: list, *, title: str = "", before: str = "", after: str = "",
+          abbreviations: dict[str, str] | None = None) -> PageHtml:
+    if abbreviations is None:
+        abbreviations = abbreviation_map(catalog)
+    writer = HtmlWriter(abbreviations=abbreviations, toc_levels=(1, 3))
     body = writer.blocks(nodes)
     return PageHtml(title or writer.title, before + body + after, writer.toc_tokens())
 
@@ -233,31 +250,35 @@ def _page(catalog: Catalog, nodes: list, *, title: str = "", before: str = "", a
 def generated_pages(catalog: Catalog, directory_urls: bool = True) -> dict[str, PageHtml]:
     """Every page that follows from content: source path → its HTML, written from the content tree."""
     pages: dict[str, PageHtml] = {}
+    abbreviations = abbreviation_map(catalog)  # once per build, not once per page
+
+    def page(catalog: Catalog, nodes: list, **kw) -> PageHtml:
+        return _page(catalog, nodes, abbreviations=abbreviations, **kw)
     for module in catalog.modules:
         src = module_src(module.id)
         ctx = context(catalog, src, directory_urls)
-        pages[src] = _page(catalog, render.module_overview_nodes(catalog, module, ctx), after=_json_ld(catalog, module))
+        pages[src] = page(catalog, render.module_overview_nodes(catalog, module, ctx), after=_json_ld(catalog, module))
         for unit in module.units:
             usrc = unit_src(unit.id)
-            pages[usrc] = _page(catalog, render.unit_nodes(catalog, unit, context(catalog, usrc, directory_urls)),
+            pages[usrc] = page(catalog, render.unit_nodes(catalog, unit, context(catalog, usrc, directory_urls)),
                                 before=_print_bar())
     for case in catalog.cases:
         src = case_src(case.id)
-        pages[src] = _page(catalog, render.case_nodes(catalog, case, context(catalog, src, directory_urls)),
+        pages[src] = page(catalog, render.case_nodes(catalog, case, context(catalog, src, directory_urls)),
                            before=_print_bar())
     if catalog.materials:
         from . import materials
         for material in catalog.materials:
             src = material_src(material.id)
-            pages[src] = _page(catalog, materials.material_nodes(catalog, material, context(catalog, src, directory_urls)),
+            pages[src] = page(catalog, materials.material_nodes(catalog, material, context(catalog, src, directory_urls)),
                                before=_print_bar())
         pages[MATERIALS] = PageHtml("Materialien", materials_index_html(catalog, directory_urls), [])
     pages[FINDER] = PageHtml("Fallfinder", finder_md(catalog, directory_urls), [])
-    pages[TOPICS] = _page(catalog, topics_index_nodes(catalog, directory_urls))
+    pages[TOPICS] = page(catalog, topics_index_nodes(catalog, directory_urls))
     for topic_id in catalog.vocabulary.topics:
-        pages[topic_src(topic_id)] = _page(catalog, topic_nodes(catalog, topic_id, directory_urls))
+        pages[topic_src(topic_id)] = page(catalog, topic_nodes(catalog, topic_id, directory_urls))
     gctx = context(catalog, GLOSSARY, directory_urls)
-    pages[GLOSSARY] = _page(catalog, [render.h(1, "Glossar")] + render.glossary_nodes(catalog, gctx, level=2))
+    pages[GLOSSARY] = page(catalog, [render.h(1, "Glossar")] + render.glossary_nodes(catalog, gctx, level=2))
     pages[LITERATURE] = literature_page(catalog)  # last: its pandoc run has been going on meanwhile
     return pages
 

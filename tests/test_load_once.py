@@ -45,6 +45,15 @@ def test_anonymisation_scan_in_a_second_process_reports_the_same(tmp_path: Path,
     case = root / "case_studies" / "f-bench-0042.yml"
     case.write_text(case.read_text(encoding="utf-8").replace(
         "verlauf: |\n  ", "verlauf: |\n  In Gelsenkirchen rief Frau Yilmaz am 3.3.2022 unter 0201 123456 an. "), encoding="utf-8")
+    # Published prose outside the cases goes to the worker too: a module text and a hand-written page.
+    module = next((root / "modules").glob("m1-*.yml"))
+    text = module.read_text(encoding="utf-8")
+    assert "\nbeschreibung: |\n  " in text
+    module.write_text(text.replace("\nbeschreibung: |\n  ", "\nbeschreibung: |\n  Frau Yilmaz aus Gelsenkirchen sagt es. ",
+                                   1), encoding="utf-8")
+    (root / "docs").mkdir()
+    (root / "docs" / "hinweis.md").write_text("# Hinweis\n\nRückfragen an Herrn Kowalczyk, Tel. 0201 123456.\n",
+                                              encoding="utf-8")
 
     def problems() -> list[str]:
         with pytest.raises(ContentError) as info:
@@ -55,11 +64,16 @@ def test_anonymisation_scan_in_a_second_process_reports_the_same(tmp_path: Path,
     real_results = loader._ParallelScan.results
     monkeypatch.setattr(loader._ParallelScan, "results", lambda self: got.append(real_results(self)) or got[-1])
     parallel = problems()
-    assert len(got) == 1 and len(got[0]) == 120  # the worker really scanned every case
+    assert len(got) == 1  # the worker really scanned every case, the published files and the page
+    kinds = [key[0] for key in got[0]]
+    assert kinds.count("case") == 120 and kinds.count("page") == 1
+    assert ("published", module.relative_to(root).as_posix()) in got[0] and ("published", "glossar.yml") in got[0]
     started = []
     monkeypatch.setattr(loader._ParallelScan, "MIN_CASES", 10**9)
     monkeypatch.setattr(loader._ParallelScan, "__init__", lambda self: started.append(self))
     serial = problems()
     assert not started
     assert parallel == serial
-    assert len(parallel) == 4 and all("f-bench-0042.yml" in p for p in parallel)
+    assert sum("f-bench-0042.yml" in p for p in parallel) == 4
+    assert any(p.startswith(f"modules/{module.name}:") for p in parallel)
+    assert any(p.startswith("docs/hinweis.md:3:") for p in parallel)

@@ -638,3 +638,22 @@ def test_a_blank_title_is_a_check_error(tree, title):
     assert "titel: darf nicht nur aus Leerzeichen oder Zeilenumbrüchen bestehen (wird zur Überschrift)" in messages
     # an invisible character is also an anonymisation finding of its own (nobody types one by accident)
     assert all(m.startswith("titel: ") or m.startswith("Anonymisierung") for m in messages), messages
+
+
+@pytest.mark.parametrize("package, offline", [("yaml", False), ("iframe-worker", True)])
+def test_missing_npm_packages_stop_the_build_before_any_pdf(tree, tmp_path, monkeypatch, capsys, package, offline):
+    """Without node_modules (no `npm ci`), the build says so at once – not after minutes of PDFs – and writes nothing."""
+    from handbook import build, jsbundle, pdf, site
+    empty = tmp_path / "leer"
+    empty.mkdir()
+    if package == "yaml":
+        monkeypatch.setattr(jsbundle, "PACKAGE", empty / "yaml")
+    else:
+        monkeypatch.setattr(site, "ROOT", empty)
+    monkeypatch.setattr(pdf, "build_all", lambda *a, **k: pytest.fail("PDFs were built before the check"))
+    out = tmp_path / "site"
+    assert build.main(tree, out, pdfs=True, offline=offline) == 1
+    err = capsys.readouterr().err
+    assert f"node_modules/{package}" in err and "npm ci" in err and "make build" in err and "Traceback" not in err
+    assert err.strip().endswith("Build abgebrochen – site/ ist unverändert.")
+    assert not out.exists() and not list(tmp_path.glob(".site-build-*"))

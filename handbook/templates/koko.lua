@@ -85,7 +85,15 @@ local function typst_div(div)
     return wrap(has_class(div, 'erstes') and '#arbeitsblatt(first: true)' or '#arbeitsblatt', div.content)
   elseif has_class(div, 'kopiervorlage') then
     -- one photocopy master (a sheet or one role card): a page of its own with its own footer line
-    return wrap('#kopiervorlage(fuss: ' .. typst_string(div.attributes['fuss'] or '') .. ')', div.content)
+    -- (a card of a card set in large print)
+    return wrap('#kopiervorlage(fuss: ' .. typst_string(div.attributes['fuss'] or '')
+                .. (has_class(div, 'karte') and ', karte: true' or '') .. ')', div.content)
+  elseif has_class(div, 'koko-vierfach') then
+    -- a small card, four times on one page with cut lines (drawn by the template)
+    return wrap('#vierfach', div.content)
+  elseif has_class(div, 'koko-aufgabe') then
+    -- a task with its room to write stays on one page (no heading alone at the foot of a page)
+    return wrap('#block(breakable: false, width: 100%)', div.content)
   elseif has_class(div, 'koko-schreibplatz') then
     -- room to write: ruled lines or a box, drawn by the template (artifacts, not text)
     local n = tonumber(div.attributes['data-zeilen'] or '0') or 0
