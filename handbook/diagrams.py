@@ -13,6 +13,8 @@ gives each name its German title, a default alternative text and the text altern
 from __future__ import annotations
 
 import re
+import struct
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable
@@ -306,8 +308,31 @@ def diagram_svg(catalog: Catalog, name: str, alt: str | None = None) -> str:
                 tuple(alternative_items(catalog, name)))
 
 
+_PAGE = "#set page(width: auto, height: auto, margin: 8pt, fill: white)\n"
+
+#: Resolution of the raster image in Word documents (Word shows no SVG without a PNG beside it).
+PNG_PPI = 200
+
+
 def _typst_page(catalog: Catalog, name: str) -> str:
-    return "#set page(width: auto, height: auto, margin: 8pt, fill: white)\n" + diagram_typst(catalog, name)
+    return _PAGE + diagram_typst(catalog, name)
+
+
+@lru_cache(maxsize=32)
+def diagram_png(typst_block: str, ppi: int = PNG_PPI) -> bytes:
+    """A diagram's Typst markup (:func:`diagram_typst`) as a PNG with its resolution recorded (a pHYs chunk),
+    so that Word and pandoc give it its drawn size: the same source as the SVG and the PDF."""
+    import typst
+
+    png = typst.compile((_PAGE + typst_block).encode("utf-8"), format="png", ppi=ppi)
+    if isinstance(png, list):
+        png = png[0]
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and png[12:16] == b"IHDR", "Typst returned no PNG"
+    per_metre = round(ppi / 0.0254)
+    data = b"pHYs" + struct.pack(">IIB", per_metre, per_metre, 1)
+    chunk = struct.pack(">I", 9) + data + struct.pack(">I", zlib.crc32(data))
+    end_of_ihdr = 8 + 8 + 13 + 4  # signature, length + type, IHDR data, CRC
+    return png[:end_of_ihdr] + chunk + png[end_of_ihdr:]
 
 
 @lru_cache(maxsize=32)

@@ -266,15 +266,25 @@ def fill_toc_xml(document_xml: str) -> str:
     return document_xml[:m.start()] + "".join(paras) + document_xml[m.end():]
 
 
+_PICTURE = re.compile(r'(<wp:docPr [^>]*?descr="([^"]*)"[^>]*>.*?<pic:cNvPr descr=")[^"]*(")', re.S)
+
+
+def describe_pictures(xml: str) -> str:
+    """Give each picture's inner description (``pic:cNvPr``, where pandoc writes the file name) the alternative
+    text of its drawing (``wp:docPr``), so that no tool reads "diagramm-….png" as the picture's text."""
+    return _PICTURE.sub(lambda m: m.group(1) + m.group(2) + m.group(3), xml)
+
+
 def fill_toc(path: Path) -> Path:
-    """Fill the table of contents of a DOCX that pandoc wrote with ``--toc`` (in place, deterministic)."""
+    """Fill the table of contents of a DOCX that pandoc wrote with ``--toc``, and give its pictures their
+    descriptions (:func:`describe_pictures`); in place, deterministic."""
     path = Path(path)
     tmp = path.with_name(f".{path.name}.toc.tmp")
     with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             data = src.read(info.filename)
             if info.filename == "word/document.xml":
-                data = fill_toc_xml(data.decode("utf-8")).encode("utf-8")
+                data = describe_pictures(fill_toc_xml(data.decode("utf-8"))).encode("utf-8")
             dst.writestr(info, data)
     tmp.replace(path)
     return path

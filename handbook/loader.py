@@ -478,6 +478,16 @@ _KIND_ONLY_FIELDS = {"aufgaben", "punkte", "fragen", "situation", "rollen", "inh
 #: "Rollenlandkarte") are not material names the check can be sure of.
 NAMED_MATERIAL = re.compile(r"(?<![\w-])(?:(Rollenkarte)|(Arbeitsbl(?:att|ätter))|(Checkliste)|((?:Frage|Evaluations)b(?:ogen|ögen)))\w*")
 _NAMED_KINDS = ("rollenkarte", "arbeitsblatt", "checkliste", "evaluationsbogen")
+#: Words that name a material by what it is, not by its kind (a set of Fallvignetten can be a handout or a
+#: worksheet): a unit text with one of them must be backed by a referenced material whose title names the same
+#: thing. Same narrowness as above: capitalised, at the start of a word, singular, plural and compounds.
+NAMED_BY_TITLE = re.compile(r"(?<![\w-])(?:(Fallvignette)|(Fragenkarte)|(Ausz(?:ug|üge)))\w*")
+_TITLE_WORDS = (("Fallvignette", ("fallvignette",)), ("Fragenkarte", ("fragenkarte",)), ("Auszug", ("auszug", "auszüge")))
+#: A poster with prepared content, named in a unit's `material:` list: a compound ("Phasenplakat",
+#: "Vier-Seiten-Plakat") or a poster "mit …", "zu …", "„…“" or followed by a name ("Plakat Kirkpatrick-Ebenen").
+#: Blank paper ("Plakate", "Plakatpapier") and results of earlier units ("Plakate aus m1-e4") are not materials.
+PREPARED_POSTER = re.compile(r"(?<![\w-])[\w-]*\w-?(?:[Pp]lakat|[Pp]oster)\w*"
+                             r"|(?<![\w-])(?:Plakat|Poster)e?\s+(?:(?:mit|zu|zum|zur|über)\b|[„\"»]|[A-ZÄÖÜ])")
 
 
 def _material(ctx: _Context, doc: Document) -> Material:
@@ -503,6 +513,16 @@ def _material(ctx: _Context, doc: Document) -> Material:
                     md(("inhalt",), d.get("inhalt", "")), tasks, items, questions,
                     md(("situation",), d.get("situation", "")), roles, md(("trainerhinweise",), d.get("trainerhinweise", "")),
                     Source(doc.path, 1, 1))
+
+
+def _named_by_title(ctx: _Context, doc: Document, path: tuple, start: int, shown: str, unit_id: str, word: str) -> None:
+    line, col = doc.locate(path, start, len(shown))
+    ctx.problems.append(Problem(
+        doc.path, line, col,
+        f"{field_name(path)} nennt '{shown}', aber weder die Einheit {unit_id} noch ihre Übungen verweisen auf "
+        f"ein Material mit '{word}' im Titel – das Material in materialien/ anlegen und unter materialien: eintragen"
+        + (" (oder, wenn die Trainer:innen es live schreiben, als Flipchart benennen)" if word == "Plakat" else ""),
+        "ref.material_named"))
 
 
 def _check_materials(ctx: _Context, module_docs: list[Document], modules: list[Module], material_docs: list[Document],
@@ -531,11 +551,14 @@ def _check_materials(ctx: _Context, module_docs: list[Document], modules: list[M
             if any(mid not in by_id for _, mid in refs):
                 continue  # a broken or unknown material: its kind is unknown, so the text check would only guess
             kinds = {by_id[mid].kind for _, mid in refs}
+            titles = [str(by_id[mid].title).lower() for _, mid in refs]
             texts = [(("einheiten", i, "inhalt"), unit.content)]
             if unit.trainer_notes:
                 texts.append((("einheiten", i, "trainerhinweise"), unit.trainer_notes))
             texts += [(("einheiten", i, "material", k), s) for k, s in enumerate(unit.materials)]
             texts += [(("einheiten", i, "uebungen", j, "aufgabe"), ex.task) for j, ex in enumerate(unit.exercises)]
+            texts += [(("einheiten", i, "uebungen", j, "loesungshinweis"), ex.solution_hint)
+                      for j, ex in enumerate(unit.exercises) if ex.solution_hint]
             for path, text in texts:
                 for m in NAMED_MATERIAL.finditer(text):
                     kind = _NAMED_KINDS[next(g for g in range(4) if m.group(g + 1))]
@@ -547,6 +570,14 @@ def _check_materials(ctx: _Context, module_docs: list[Document], modules: list[M
                         f"{field_name(path)} nennt '{m.group(0)}', aber weder die Einheit {unit.id} noch ihre Übungen "
                         f"verweisen auf ein Material der Art '{kind}' – das Material in materialien/ anlegen und unter "
                         "materialien: eintragen", "ref.material_named"))
+                for m in NAMED_BY_TITLE.finditer(text):
+                    word, stems = _TITLE_WORDS[next(g for g in range(3) if m.group(g + 1))]
+                    if any(stem in title for title in titles for stem in stems):
+                        continue
+                    _named_by_title(ctx, doc, path, m.start(), m.group(0), unit.id, word)
+            for k, entry in enumerate(unit.materials):
+                if PREPARED_POSTER.search(entry) and not any(w in t for t in titles for w in ("plakat", "poster")):
+                    _named_by_title(ctx, doc, ("einheiten", i, "material", k), 0, entry, unit.id, "Plakat")
     for doc, material in zip(material_docs, materials):
         if all_modules_read and material.id not in used:
             ctx.add(doc, ("id",), f"Material '{material.id}' wird von keiner Einheit und keiner Übung verwendet – in "

@@ -184,8 +184,9 @@ def card_pages(catalog: Catalog, material: Material, ctx: Context) -> list[tuple
 
 
 def copy_master_nodes(catalog: Catalog, material: Material, module_number: int, ctx: Context) -> list:
-    """The pages of one participant-facing material: one sheet, one page per role card, or – for a card set
-    (:attr:`Material.card_set`) – one page per card, in large print.
+    """The pages of one participant-facing material: one sheet; the role cards, two to a page (with a cut
+    line) where they fit, else one per page; or – for a card set (:attr:`Material.card_set`) – one page per
+    card, in large print.
 
     ``ctx`` is a participants' context: no trainer notes. A role card carries its own confidential part
     (and no other role's); it is what the role holds in hand.
@@ -197,7 +198,7 @@ def copy_master_nodes(catalog: Catalog, material: Material, module_number: int, 
                     (("fuss", _footer(catalog, material, module_number, label)),))
                 for i, (label, body) in enumerate(cards)]
     if material.kind == "rollenkarte":
-        pages = []
+        cards = []
         for i, role in enumerate(material.roles):
             body = [h(1, inl(material.title, ctx, catalog), material.id if i == 0 else ""),
                     h(2, (T.Text("Rolle: "),) + inl(role.role, ctx, catalog)),
@@ -205,9 +206,10 @@ def copy_master_nodes(catalog: Catalog, material: Material, module_number: int, 
                     h(3, "Ihre Rolle – das wissen alle"), *rich(role.public, ctx, catalog, level=4),
                     Callout("hinweis", "Nur für Sie – bitte nicht vorlesen", rich(role.confidential, ctx, catalog, level=4),
                             collapsed=False)]
-            pages.append(Div(("kopiervorlage",), tuple(body),
+            cards.append(Div(("kopiervorlage",), tuple(body),
                              (("fuss", _footer(catalog, material, module_number, render.plain(role.role))),)))
-        return pages
+        # two cards to an A4 page where both fit on their halves: the print template measures and pairs them
+        return [Div(("kartensatz",), tuple(Div(("kartensatz-karte",), c.blocks, c.attrs) for c in cards))]
     if material.pocket_card:
         # four copies of the card on one page; each copy names the card, the page has one heading
         card = (para(T.Strong(inl(material.title, ctx, catalog))), *sheet_nodes(catalog, material, ctx, 1))

@@ -6,6 +6,7 @@ writers escape for their target. Divs, citations and raw Typst come only from th
 """
 from __future__ import annotations
 
+import hashlib
 import re
 
 from . import text as T
@@ -117,13 +118,39 @@ def block(n, *, tight: bool = False) -> list:
     if isinstance(n, Figure):
         caption = [None, [{"t": "Plain", "c": inlines(n.caption)}] if n.caption else []]
         if n.typst is not None:
-            body = [{"t": "RawBlock", "c": ["typst", n.typst]}]
+            # Typst draws the diagram from the raw block; Word cannot, so the same figure also holds the
+            # diagram as a PNG (made from the same Typst source, see handbook.pdf.compile_docx), whose
+            # description (docPr descr) is the alt text. The Typst filter keeps only the raw block.
+            image = {"t": "Image", "c": [attr("", ["diagramm-bild"], [("alt", n.alt)]), strs(n.alt),
+                                         [diagram_file(n.typst), ""]]}
+            body = [{"t": "RawBlock", "c": ["typst", n.typst]}, {"t": "Plain", "c": [image]}]
             fig = {"t": "Figure", "c": [attr("", ["diagramm"], [("alt", n.alt)]), caption, body]}
         else:
             image = {"t": "Image", "c": [attr("", [], [("alt", n.alt)]), inlines(n.caption) or strs(n.alt), [n.src, ""]]}
             fig = {"t": "Figure", "c": [attr(), caption, [{"t": "Plain", "c": [image]}]]}
         return [fig] + (blocks(n.description) if n.description else [])
     raise TypeError(f"kein pandoc-Knoten für {type(n).__name__}")
+
+
+def diagram_file(typst: str) -> str:
+    """The file name of a drawn diagram's raster image (for DOCX): named after its Typst source."""
+    return "diagramm-" + hashlib.sha256(typst.encode("utf-8")).hexdigest()[:16] + ".png"
+
+
+def diagram_figures(nodes):
+    """Every drawn diagram (a :class:`Figure` with Typst code) in a node tree, at any depth."""
+    for n in nodes:
+        if isinstance(n, Figure):
+            if n.typst is not None:
+                yield n
+            yield from diagram_figures(n.description)
+        elif isinstance(n, (list, tuple)):
+            yield from diagram_figures(n)
+        elif hasattr(n, "__dataclass_fields__"):
+            for name in n.__dataclass_fields__:
+                value = getattr(n, name)
+                if isinstance(value, (list, tuple)):
+                    yield from diagram_figures(value)
 
 
 def document(nodes, meta: dict | None = None) -> dict:

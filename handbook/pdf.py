@@ -271,8 +271,8 @@ def volume_document(catalog: Catalog, volume: CaseVolume, edition: str = "teilne
 
 def _pack_copy_masters(catalog: Catalog, units: list) -> list:
     """Trainer edition: the participant-facing materials of the chosen units as clean photocopy masters (role
-    cards one per page, each with only its own confidential part; never in the participants' edition, which
-    every participant holds)."""
+    cards two to a page where they fit, each with only its own confidential part; never in the participants'
+    edition, which every participant holds)."""
     from . import materials
     ids: list[str] = []
     for u in units:
@@ -373,7 +373,8 @@ def _pandoc(catalog: Catalog, doc: Document, to: str, tmp: Path, outputfile: Pat
 
     ast = pandoc_writer.document(doc.nodes, {**bibliography.document_meta(catalog, all_references=doc.all_references),
                                              **(meta or {})})
-    args = ["--citeproc", f"--lua-filter={LUA_FILTER}", f"--resource-path={catalog.root}", "--wrap=preserve",
+    # "." (the call's own temporary folder) first: the raster images of drawn diagrams (DOCX) are written there
+    args = ["--citeproc", f"--lua-filter={LUA_FILTER}", f"--resource-path=.{os.pathsep}{catalog.root}", "--wrap=preserve",
             "--columns=100000"] + (extra or [])
     # The pandoc that pypandoc_binary ships, run directly: its own working folder and environment per call
     # (pypandoc's cworkdir changes the whole process's folder, which breaks documents built side by side).
@@ -488,6 +489,9 @@ def compile_docx(catalog: Catalog, doc: Document, out: Path) -> Path:
             "toc-title": pandoc_writer.meta_inlines("Inhalt"),
         }
         try:
+            from . import diagrams
+            for fig in pandoc_writer.diagram_figures(doc.nodes):  # Word gets the drawn diagrams as PNG
+                (tmp / pandoc_writer.diagram_file(fig.typst)).write_bytes(diagrams.diagram_png(fig.typst))
             from .docx import fill_toc, reference_docx  # the project's Word template and a filled contents list
             _pandoc(catalog, doc, "docx", tmp, outputfile=tmp_out, meta=cover,
                     extra=["--toc", "--toc-depth=2",

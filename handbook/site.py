@@ -366,9 +366,14 @@ def finder_md(catalog: Catalog, directory_urls: bool = True) -> str:
     heads = "".join(f'<th scope="col">{h}</th>' for h in FINDER_COLUMNS)
     # The table is left out of the search index (data-search-exclude): every case has its own page, and
     # table cells would run together into one snippet.
+    imprint = html_link(FINDER, "impressum.md", directory_urls)
+    # No absolute promise: anonymity is a risk assessment (recital 26 GDPR), so the page says what was done and
+    # where to report a case someone believes to recognise (review 3, finding 4).
     return (f'<h1 id="fallfinder">Fallfinder</h1>\n<p>Der Fallfinder listet alle {n} anonymisierten Fallstudien. '
-            "Filtern Sie nach Konfliktthema, Konstellation, Eskalationsstufe nach Glasl oder Modul. Alle Fälle sind aus "
-            "mehreren realen Situationen zusammengesetzt; keine Person und keine Kommune ist erkennbar.</p>\n"
+            "Filtern Sie nach Konfliktthema, Konstellation, Eskalationsstufe nach Glasl oder Modul. Alle Fälle sind für "
+            "dieses Handbuch aus typischen Konfliktmustern zusammengesetzt und so verfremdet, dass nach unserer Prüfung "
+            "keine Person und keine Kommune erkennbar ist. Sollten Sie dennoch eine Person oder Kommune wiederzuerkennen "
+            f'meinen, melden Sie es bitte der Redaktion (Kontakt im <a href="{e(imprint)}">Impressum</a>).</p>\n'
             f"{form}\n\n<p class=\"koko-treffer\" aria-live=\"polite\" data-koko-treffer>{n} Fallstudien</p>\n\n"
             '<div class="koko-leer" data-koko-leer hidden></div>\n\n'
             '<div class="koko-tabelle koko-fallfinder" data-search-exclude><table data-koko-falltabelle>'

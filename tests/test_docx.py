@@ -117,3 +117,44 @@ def test_back_to_text(built):
 def test_fill_toc_leaves_a_document_without_toc_alone():
     xml = '<w:body><w:p><w:r><w:t>x</w:t></w:r></w:p></w:body>'
     assert docx.fill_toc_xml(xml) == xml
+
+
+# --- drawn diagrams (issue 15): Word gets them as a picture with the alt text ------------------------------------
+
+ALT = "Die Treppe der neun Eskalationsstufen – Alternativtext für Word."
+
+
+def test_a_drawn_diagram_is_a_picture_with_its_alt_text(tmp_path):
+    import struct
+
+    from test_loader import edit
+    tree = tmp_path / "tree"
+    shutil.copytree(VALID, tree)
+    shutil.copy(PACK, tree / "course_packs" / PACK.name)
+    fig = "    glossar: [allparteilichkeit]\n"
+    edit(tree, "modules/m1.yml", fig, fig + f"    abbildungen:\n      - diagramm: glasl-treppe\n        alt: {ALT}\n")
+    catalog = load(tree)
+    pack = next(p for p in catalog.packs if p.id == "zwei-tage")
+    out = pdf.build_pack(catalog, pack, "docx", tmp_path / "kurspaket-zwei-tage.docx")
+    with zipfile.ZipFile(out) as z:
+        media = [n for n in z.namelist() if n.startswith("word/media/")]
+        assert len(media) == 1 and media[0].endswith(".png")
+        png = z.read(media[0])
+        doc = z.read("word/document.xml").decode("utf-8")
+        rels = z.read("word/_rels/document.xml.rels").decode("utf-8")
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and b"pHYs" in png[:64]
+    width_px = struct.unpack(">I", png[16:20])[0]
+    assert width_px > 1000  # drawn at 200 ppi, not a thumbnail
+    # the picture's description is the unit's alt text, and it points at the PNG
+    pictures = re.findall(r'<wp:docPr [^>]*descr="([^"]*)"', doc)
+    assert pictures == [ALT]
+    assert re.findall(r'<pic:cNvPr descr="([^"]*)"', doc) == [ALT]  # not the file name pandoc writes there
+    embed = re.search(r'<a:blip r:embed="([^"]+)"', doc).group(1)
+    assert re.search(f'Id="{embed}"[^>]*Target="{media[0].removeprefix("word/")}"', rels) or \
+        re.search(f'Target="{media[0].removeprefix("word/")}"[^>]*Id="{embed}"', rels)
+    # one picture at full size, not a table of sub-figures with the Typst code beside it
+    assert "koko-glasl" not in doc and "#block" not in doc
+    cx = int(re.search(r'<wp:extent cx="(\d+)"', doc).group(1))
+    assert cx > 4_000_000  # EMU: wider than 11 cm on a text width of 16.2 cm
+    # the text alternative (the stages as a list) follows the picture
+    assert doc.index("<wp:docPr") < doc.index("Verhärtung") < doc.index("Gemeinsam in den Abgrund")

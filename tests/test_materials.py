@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from handbook import ContentError, load
-from handbook.loader import NAMED_MATERIAL
+from handbook.loader import NAMED_BY_TITLE, NAMED_MATERIAL, PREPARED_POSTER
 from conftest import ROOT, run_cli
 from test_loader import edit, problems
 
@@ -155,6 +155,28 @@ MUTATIONS = [
                   "ihre Übungen verweisen auf ein Material der Art 'checkliste' – das Material in materialien/ anlegen "
                   "und unter materialien: eintragen"],
                  id="named-checklist-in-material-list"),
+    pytest.param(MOD, "Bearbeiten Sie die Aufgabe.", "Lesen Sie die Fallvignette und den Auszug.",
+                 ["modules/m1.yml:28:25: einheiten[1].uebungen[1].aufgabe nennt 'Fallvignette', aber weder die Einheit "
+                  "m1-e1 noch ihre Übungen verweisen auf ein Material mit 'Fallvignette' im Titel – das Material in "
+                  "materialien/ anlegen und unter materialien: eintragen",
+                  "modules/m1.yml:28:46: einheiten[1].uebungen[1].aufgabe nennt 'Auszug', aber weder die Einheit "
+                  "m1-e1 noch ihre Übungen verweisen auf ein Material mit 'Auszug' im Titel – das Material in "
+                  "materialien/ anlegen und unter materialien: eintragen"],
+                 id="named-vignette-and-excerpt-not-referenced"),
+    pytest.param(MOD, "    material: [Flipchart]", "    material: [Flipchart, Fragenkarten, Phasenplakat, Plakate]",
+                 ["modules/m1.yml:20:27: einheiten[1].material[2] nennt 'Fragenkarten', aber weder die Einheit m1-e1 "
+                  "noch ihre Übungen verweisen auf ein Material mit 'Fragenkarte' im Titel – das Material in "
+                  "materialien/ anlegen und unter materialien: eintragen",
+                  "modules/m1.yml:20:41: einheiten[1].material[3] nennt 'Phasenplakat', aber weder die Einheit m1-e1 "
+                  "noch ihre Übungen verweisen auf ein Material mit 'Plakat' im Titel – das Material in materialien/ "
+                  "anlegen und unter materialien: eintragen (oder, wenn die Trainer:innen es live schreiben, als "
+                  "Flipchart benennen)"],
+                 id="named-question-cards-and-poster-in-material-list"),
+    pytest.param(MOD, "          GEHEIMER-LOESUNGSHINWEIS-M1", "          Die Fallvignette zeigt GEHEIMER-LOESUNGSHINWEIS-M1",
+                 ["modules/m1.yml:30:15: einheiten[1].uebungen[1].loesungshinweis nennt 'Fallvignette', aber weder die "
+                  "Einheit m1-e1 noch ihre Übungen verweisen auf ein Material mit 'Fallvignette' im Titel – das Material "
+                  "in materialien/ anlegen und unter materialien: eintragen"],
+                 id="named-vignette-in-solution-hint"),
 ]
 
 
@@ -185,6 +207,57 @@ def test_named_role_cards_are_satisfied_by_a_referenced_card_set(tree):
     use(tree)
     edit(tree, MOD, "Bearbeiten Sie die Aufgabe.", "Verteilen Sie die Rollenkarten. Zeichnen Sie eine Rollenlandkarte.")
     load(tree)  # no finding: the unit references a rollenkarte; "Rollenlandkarte" is no role card
+
+
+VIGNETTES = """\
+# yaml-language-server: $schema=../../schemas/material.schema.json
+id: vignetten-test
+titel: Fallvignetten und Phasenplakat – Test
+art: handout
+module: [m1]
+zweck: Zum Lesen.
+inhalt: |
+  Eine Vignette.
+"""
+
+
+def test_named_vignettes_and_posters_are_satisfied_by_a_material_of_that_title(tree):
+    add(tree, "vignetten-test", VIGNETTES)
+    use(tree, "[vignetten-test]")
+    edit(tree, MOD, "Bearbeiten Sie die Aufgabe.", "Lesen Sie die Fallvignette.")
+    edit(tree, MOD, "    material: [Flipchart]", "    material: [Flipchart, Phasenplakat]")
+    load(tree)  # no finding: the referenced material's title names both
+
+
+def test_a_referenced_handout_of_another_title_does_not_satisfy_a_named_vignette(tree):
+    add(tree, "rollen-test", ROLE_CARDS)
+    add(tree, "vignetten-test", VIGNETTES.replace("Fallvignetten und Phasenplakat", "Lesetext"))
+    use(tree, "[rollen-test, vignetten-test]")
+    edit(tree, MOD, "Bearbeiten Sie die Aufgabe.", "Lesen Sie die Fallvignetten.")
+    found = problems(tree)
+    assert len(found) == 1 and found[0].startswith("modules/m1.yml:28:25: einheiten[1].uebungen[1].aufgabe nennt "
+                                                   "'Fallvignetten', aber")
+
+
+@pytest.mark.parametrize("text, found", [
+    ("Ihre Gruppe erhält folgende Fallvignette.", ["Fallvignette"]),
+    ("drei Fallvignetten (ausgedruckt), die Vignette, fallvignette", ["Fallvignetten"]),
+    ("Fragenkarten, eine schriftliche Fragenkarte, Frage-Karte", ["Fragenkarten", "Fragenkarte"]),
+    ("Auszug aus Art. 4 DSGVO, Auszüge, der Auszugstext, ein Textauszug, Umzug", ["Auszug", "Auszüge", "Auszugstext"]),
+])
+def test_the_title_heuristic_is_narrow(text, found):
+    assert [m.group(0) for m in NAMED_BY_TITLE.finditer(text)] == found
+
+
+@pytest.mark.parametrize("entry, prepared", [
+    ("Phasenplakat", True), ("Vier-Seiten-Plakat", True), ("Großformatiges Systemplakat", True),
+    ("Plakat mit den sechs Konstellationen", True), ("Plakat „Interessen – Rechte – Macht“", True),
+    ("Plakat Kirkpatrick-Ebenen", True), ("Poster zur Eskalationstreppe", True),
+    ("Plakate", False), ("Plakat", False), ("Plakatpapier", False), ("Plakate aus m1-e4", False),
+    ("Flipchart", False), ("Moderationskarten in drei Farben", False),
+])
+def test_a_prepared_poster_is_told_from_blank_paper(entry, prepared):
+    assert bool(PREPARED_POSTER.search(entry)) is prepared
 
 
 @pytest.mark.parametrize("text, found", [
@@ -433,6 +506,41 @@ def test_copy_masters_hold_every_participant_facing_material_and_no_trainer_text
     assert sum(footer in p for p in pages) >= len([m for m in chosen if m.participant_facing])
 
 
+@pytest.mark.parametrize("number", [1, 3, 4, 5])
+def test_every_module_has_copy_masters_of_its_participant_materials(real_catalog, tmp_path, number):
+    """The other modules' copy masters: each participant-facing material of the module (the Fallvignetten, the
+    Fragenkarte, the DSGVO handout …) on a page with its footer; templates and trainer notes left out."""
+    from handbook import materials
+    out = tmp_path / materials.copy_masters_file(number)
+    materials.build_copy_masters(real_catalog, f"m{number}", out)
+    pages = _pdf_pages(out)
+    whole = " ".join(pages)
+    footer = f"Modul {number} · {real_catalog.meta.title}, Stand {real_catalog.meta.edition_de} · Lizenz"
+    for m in real_catalog.materials_for_module(f"m{number}"):
+        title = _words(m.title, 4)
+        if m.participant_facing:
+            assert any(p.startswith(title) and footer in p for p in pages), m.id
+        else:
+            assert title not in whole, m.id
+        if m.trainer_notes:
+            assert _words(m.trainer_notes) not in whole, m.id
+
+
+def _card_regions(path: Path) -> list[str]:
+    """The text of every card: a page with two role cards is cut at its middle (where the cut line runs)."""
+    import subprocess
+    out = []
+    for i, text in enumerate(_pdf_pages(path), 1):
+        if text.count("Rolle: ") < 2:
+            out.append(text)
+            continue
+        for y in (0, 421):  # A4 is 595 x 842 pt
+            half = subprocess.run(["pdftotext", "-f", str(i), "-l", str(i), "-x", "0", "-y", str(y), "-W", "595", "-H", "421",
+                                   str(path), "-"], capture_output=True, text=True).stdout
+            out.append(" ".join(half.replace("\u00ad\n", "").replace("-\n", "-").split()))
+    return out
+
+
 def test_each_card_of_a_real_card_set_has_a_page_of_its_own(real_catalog, masters_m2):
     pages = _pdf_pages(masters_m2)
     sets = [m for m in real_catalog.materials_for_module("m2") if m.card_set]
@@ -509,17 +617,23 @@ def test_copy_masters_print_card_sets_and_small_cards_number_only_worksheets_and
 
 
 def test_a_role_card_confidential_part_is_on_its_own_card_only(real_catalog, masters_m2):
+    """One card per page, or two to a page (each half a card to cut out): a role's confidential part is on its
+    own card only, together with the situation, its public part and a footer naming the role."""
     pages = _pdf_pages(masters_m2)
+    assert any(p.count("Rolle: ") == 2 for p in pages), "no page with two role cards"
+    cards = _card_regions(masters_m2)
     for m in real_catalog.materials_for_module("m2"):
         if m.kind != "rollenkarte":
             continue
         for role in m.roles:
             secret = _words(role.confidential, 7)
-            on = [i for i, p in enumerate(pages) if secret in p]
+            on = [i for i, c in enumerate(cards) if secret in c]
             assert len(on) == 1, (m.id, role.role, on)
-            assert _words(role.role, 3) in pages[on[0]], (m.id, role.role)
-            # and the card's page carries the shared situation and this role's public part
-            assert _words(m.situation, 5) in pages[on[0]] and _words(role.public, 5) in pages[on[0]]
+            card = cards[on[0]]
+            assert _words(role.role, 3) in card and card.count("Rolle: ") == 1, (m.id, role.role)
+            # and the card carries the shared situation, this role's public part and its own footer line
+            assert _words(m.situation, 5) in card and _words(role.public, 5) in card
+            assert f"{_words(m.title, 3)}" in card and f"– {role.role} · Modul 2" in card, (m.id, role.role)
 
 
 def test_diagrams_reach_the_module_pdf_as_figures_with_alt(real_catalog, tmp_path):
@@ -528,9 +642,11 @@ def test_diagrams_reach_the_module_pdf_as_figures_with_alt(real_catalog, tmp_pat
     from handbook import pdf
     from test_pdf import struct_alts
     out = pdf.build_module(real_catalog, "m1", "teilnehmende", tmp_path / "modul-1.pdf")
-    alts = struct_alts(pypdf.PdfReader(str(out)).trailer["/Root"]["/StructTreeRoot"], [])
+    reader = pypdf.PdfReader(str(out))
+    alts = struct_alts(reader.trailer["/Root"]["/StructTreeRoot"], [])
     wanted = [f.alt for u in real_catalog.module_by_id["m1"].units for f in u.figures if f.diagram]
     assert len(wanted) == 4 and all(str(a) in alts for a in wanted)
+    assert not any(page.images for page in reader.pages)  # drawn as vectors; the PNG is for Word only
     text = " ".join(_pdf_pages(out))
     assert "Stufe 9: Gemeinsam in den Abgrund (Hauptphase lose-lose)" in text  # the text alternative
 
@@ -627,3 +743,19 @@ def test_material_texts_pass_the_anonymisation_gate_and_the_glyph_check(tree):
     use(tree)
     found = problems(tree)
     assert len(found) == 1 and found[0].startswith("materialien/rollen-test.yml:9:") and "Anonymisierung:" in found[0]
+
+
+def test_a_small_card_too_big_for_a_quarter_page_is_printed_once_and_whole(tree, tmp_path):
+    """Four copies to a page only when the card fits its quarter; otherwise one whole card – never cut off."""
+    from handbook import materials
+    long_card = (WORKSHEET.replace("id: blatt-test", "id: feedbackkarte-test").replace("Erste Aufgabe.", "FELD-KARTE")
+                 .replace("platz: 8", "platz: 30") + "  - text: LETZTE-ZEILE der Karte.\n    platz: 2\n")
+    add(tree, "feedbackkarte-test", long_card)
+    use(tree, "[feedbackkarte-test]")
+    catalog = load(tree)
+    assert catalog.material_by_id["feedbackkarte-test"].pocket_card
+    out = tmp_path / "kv.pdf"
+    materials.build_copy_masters(catalog, "m1", out)
+    pages = _pdf_pages(out)
+    assert [p.count("FELD-KARTE") for p in pages if "FELD-KARTE" in p] == [1]
+    assert sum(p.count("LETZTE-ZEILE") for p in pages) == 1

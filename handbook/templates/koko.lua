@@ -7,7 +7,7 @@ typst_string(), so it can only ever become a Typst string literal.
 Typst:
   * images get their alt text (pandoc's Typst writer drops it; PDF/UA-1 needs it);
   * `::: {.callout .trainer title="…"}` / `.loesung` become #callout(…)[…] boxes from the template;
-  * `.impressum`, `.inhaltsverzeichnis`, `.arbeitsblatt`, `.kopiervorlage` and `.koko-schreibplatz`
+  * `.impressum`, `.inhaltsverzeichnis`, `.arbeitsblatt`, `.kopiervorlage`, `.kartensatz` and `.koko-schreibplatz`
     divs call the template's functions;
   * headings without an identifier (sub-sections) and glossary entries stay out of the table of
     contents and the PDF bookmarks; header cells of tables are set in bold.
@@ -83,6 +83,17 @@ local function typst_div(div)
     return pandoc.RawBlock('typst', '#inhaltsverzeichnis()')
   elseif has_class(div, 'arbeitsblatt') then
     return wrap(has_class(div, 'erstes') and '#arbeitsblatt(first: true)' or '#arbeitsblatt', div.content)
+  elseif has_class(div, 'kartensatz') then
+    -- the role cards of one set (each a `.kartensatz-karte` div with its footer line); the template puts two on a page
+    -- where they fit
+    local out = pandoc.List({ pandoc.RawBlock('typst', '#kartensatz(') })
+    for _, card in ipairs(div.content) do
+      out:insert(pandoc.RawBlock('typst', '(' .. typst_string(card.attributes['fuss'] or '') .. ', ['))
+      out:extend(card.content)
+      out:insert(pandoc.RawBlock('typst', ']),'))
+    end
+    out:insert(pandoc.RawBlock('typst', ')'))
+    return out
   elseif has_class(div, 'kopiervorlage') then
     -- one photocopy master (a sheet or one role card): a page of its own with its own footer line
     -- (a card of a card set in large print)
@@ -121,7 +132,12 @@ local function typst_figure(fig)
     local cap = pandoc.write(pandoc.Pandoc({ pandoc.Plain(caption) }), 'typst')
     args = args .. ', caption: [' .. cap:gsub('%s+$', '') .. ']'
   end
-  return wrap('#figure(' .. args .. ')', fig.content)
+  -- the figure also holds the diagram as a PNG for Word (class diagramm-bild): Typst draws it itself
+  local drawing = pandoc.List()
+  for _, block in ipairs(fig.content) do
+    if block.t == 'RawBlock' then drawing:insert(block) end
+  end
+  return wrap('#figure(' .. args .. ')', drawing)
 end
 
 -- Typst reads "15. " at the start of a line as a numbered-list item; pandoc's writer does not escape it
@@ -164,6 +180,14 @@ local function docx_image(img)
   return img
 end
 
+-- A drawn diagram holds its Typst drawing (a raw block) and its PNG; Word gets only the picture (with
+-- two blocks, pandoc would lay the figure out as a table of sub-figures).
+local function docx_figure(fig)
+  if not has_class(fig, 'diagramm') then return nil end
+  fig.content = fig.content:filter(function(block) return block.t ~= 'RawBlock' end)
+  return fig
+end
+
 local function docx_div(div)
   if has_class(div, 'callout') then
     local title = div.attributes['title'] or ''
@@ -186,6 +210,6 @@ if is_typst then
     { Header = typst_header, Image = typst_image, Table = strong_cells, Plain = escape_enum_marker },
   }
 elseif is_docx then
-  return { { Div = docx_div, Image = docx_image } }
+  return { { Div = docx_div, Figure = docx_figure, Image = docx_image } }
 end
 return {}
