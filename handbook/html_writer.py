@@ -15,6 +15,11 @@ from dataclasses import dataclass, field
 from . import text as T
 from .render_nodes import Callout, Cite, Div, Figure
 
+#: Callout kinds left out of the site's search index (Material reads ``data-search-exclude``): the notes for
+#: trainers, the solution hints and the confidential parts of role cards. They stay on the page (collapsed);
+#: a search finds the unit or material by its own text, and trainees are not led to the solutions.
+NOT_SEARCHED = frozenset({"trainer", "loesung"})
+
 _esc = html.escape
 
 
@@ -130,7 +135,8 @@ class HtmlWriter:
             cls = f"admonition {_esc(n.kind)}" if not n.collapsed else _esc(n.kind)
             head = (f"<summary>{_esc(n.title)}</summary>" if n.collapsed
                     else f'<p class="admonition-title">{_esc(n.title)}</p>')
-            return f'<{tag} class="{cls}">\n{head}\n{self.blocks(n.blocks)}\n</{tag}>'
+            exclude = " data-search-exclude" if n.kind in NOT_SEARCHED else ""
+            return f'<{tag} class="{cls}"{exclude}>\n{head}\n{self.blocks(n.blocks)}\n</{tag}>'
         if isinstance(n, Figure):
             return self.figure(n)
         if isinstance(n, Cite):
@@ -164,10 +170,12 @@ class HtmlWriter:
             a = n.aligns[i] if i < len(n.aligns) else ""
             return f' style="text-align: {a}"' if a in ("left", "right", "center") else ""
         caption = f"<caption>{_esc(n.caption)}</caption>" if n.caption else ""
-        head = "".join(f'<th scope="col"{align(i)}>{self.inlines(c)}</th>' for i, c in enumerate(n.head))
+        # Cells on lines of their own: the search index reads the table as text, and without white space
+        # between the cells their words would run together ("KommuneMittelstadt").
+        head = "\n".join(f'<th scope="col"{align(i)}>{self.inlines(c)}</th>' for i, c in enumerate(n.head))
         rows = []
         for row in n.rows:
-            rows.append("<tr>" + "".join(f"<td{align(i)}>{self.inlines(c)}</td>" for i, c in enumerate(row)) + "</tr>")
+            rows.append("<tr>" + "\n".join(f"<td{align(i)}>{self.inlines(c)}</td>" for i, c in enumerate(row)) + "</tr>")
         return (f"<table>{caption}<thead><tr>{head}</tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody></table>")
 
     def figure(self, n: Figure) -> str:

@@ -53,10 +53,7 @@ def data(catalog: Catalog, directory_urls: bool = True) -> dict:
 
 
 def data_block(catalog: Catalog, directory_urls: bool = True) -> str:
-    """The data block for the builder page (raw HTML, on a line of its own in the Markdown), and the YAML library
-    the builder reads and writes packs with (the npm package ``yaml``, served from this site; runs before the
-    builder's own script, which the theme puts at the end of the page)."""
-    from .jsbundle import SRC
-    lib = ("../" if directory_urls else "") + SRC
-    return (f'<script type="application/json" id="{DATA_ID}">{site.script_json(data(catalog, directory_urls))}</script>'
-            f'<script src="{lib}"></script>')
+    """The data block for the builder page (raw HTML, on a line of its own in the Markdown). The YAML library the
+    builder reads and writes packs with (the npm package ``yaml``, served from this site as jsbundle.SRC) is not
+    part of the page: kurspaket.js loads it when the reader heads for the download or the file field."""
+    return f'<script type="application/json" id="{DATA_ID}">{site.script_json(data(catalog, directory_urls))}</script>'

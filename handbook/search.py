@@ -99,6 +99,8 @@ def finish(site_dir: Path) -> None:
     if not index_file.is_file():
         return
     index = json.loads(index_file.read_text(encoding="utf-8"))
+    # Written again as UTF-8: Material escapes every umlaut and ß as \u00fc (6 bytes instead of 2).
+    index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     target = site_dir / LANG_FILE
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(language_file(index), encoding="utf-8")

@@ -284,8 +284,12 @@ def generated_pages(catalog: Catalog, directory_urls: bool = True) -> dict[str, 
 
 
 def _print_bar() -> str:
-    # Filled in by koko.js: choose the edition before printing (participants' edition hides trainer blocks).
-    return '<div class="koko-druck" data-koko-druck hidden></div>\n'
+    # Choose the edition before printing (the participants' edition hides trainer blocks); koko.js makes the
+    # buttons work. Written into the page, so nothing moves when the script runs; without JavaScript
+    # (no class koko-js on <html>, overrides/main.html) koko.css hides it.
+    return ('<div class="koko-druck" data-koko-druck data-search-exclude><span class="koko-druck__label">Diese Seite drucken:</span> '
+            '<button type="button" class="md-button" data-ausgabe="teilnehmende">Ausgabe für Teilnehmende</button> '
+            '<button type="button" class="md-button" data-ausgabe="trainer">Ausgabe für Trainer:innen</button></div>\n')
 
 
 def _json_ld(catalog: Catalog, module) -> str:

@@ -404,7 +404,7 @@ def pages(real_catalog):
 
 
 def _outside_trainer_blocks(page_html: str) -> str:
-    return re.sub(r'<details class="trainer">.*?</details>', "", page_html, flags=re.S)
+    return re.sub(r'<details class="trainer"[^>]*>.*?</details>', "", page_html, flags=re.S)
 
 
 def test_every_material_has_a_page_and_an_index_row(real_catalog, pages):

@@ -93,9 +93,7 @@ def test_data_block_is_escaped_and_has_urls_for_both_url_styles(tree):
     m1.write_text(text.replace(f"titel: {title}", "titel: \"Ende </script><b>fett</b> & mehr \\u2028\"", 1), encoding="utf-8")
     catalog = load(tree)
     block = packbuilder.data_block(catalog, True)
-    lib = '<script src="../assets/javascripts/yaml.js"></script>'
-    assert block.endswith(lib) and packbuilder.data_block(catalog, False).endswith('<script src="assets/javascripts/yaml.js"></script>')
-    block = block[:-len(lib)]
+    assert "yaml.js" not in block  # the YAML library is loaded by kurspaket.js when it is needed
     assert block.count("</script>") == 1 and "<b>" not in block and "&" not in block and "\u2028" not in block
     inner = re.match(r'<script type="application/json" id="koko-kurspaket-daten">(.*)</script>$', block, re.S).group(1)
     data = json.loads(inner)
@@ -223,6 +221,8 @@ def test_two_day_pack_with_keyboard_only_schedule_and_yaml(fixture_site, tree, t
     import jsonschema
     with serve(fixture_site) as base, chromium() as browser:
         page = open_builder(browser, base)
+        # the YAML library (yaml.js) is not part of the page; it loads when the focus comes to the download
+        assert not page.evaluate("'YAML' in window || !!document.querySelector('script[src*=yaml]')")
         log = RequestLog(base)
         log.attach(page)
         kb = page.keyboard
@@ -262,6 +262,7 @@ def test_two_day_pack_with_keyboard_only_schedule_and_yaml(fixture_site, tree, t
         target = tmp_path / dl.value.suggested_filename
         dl.value.save_as(target)
         assert page.errors == [] and log.foreign == []
+        assert [u for u in log.urls if u.endswith("/yaml.js")] == [base + "assets/javascripts/yaml.js"]
     text = target.read_text(encoding="utf-8")
     assert target.name == "zweitaegiges-paket-konflikte-mehr.yml"
     assert text.splitlines()[0] == "# yaml-language-server: $schema=../schemas/kurspaket.schema.json"
@@ -287,8 +288,9 @@ def test_yaml_writer_and_reader_round_trip_awkward_text(fixture_site):
              (VALID / "course_packs" / "testpaket.yml").read_text(encoding="utf-8")]
     with serve(fixture_site) as base, chromium() as browser:
         page = open_builder(browser, base)
-        result = page.evaluate("""([list, files]) => {
+        result = page.evaluate("""async ([list, files]) => {
             const K = KokoKurspaket, out = [];
+            await K.yamlReady();
             for (const p of list) {
                 const st = K.fromPack({titel: p.titel, ausgabe: p.ausgabe, veranstaltung: {ort: p.ort, trainer: p.trainer, ende: p.ende},
                                        tage: p.tage, fallstudien: p.fallstudien, formate: p.formate}, K.data).state;
@@ -313,7 +315,7 @@ def test_builder_yaml_builds_with_build_pdf(fixture_site, tree, tmp_path):
             "fallstudien": ["f-schwimmen"], "formate": ["pdf", "docx"]}
     with serve(fixture_site) as base, chromium() as browser:
         page = open_builder(browser, base, link(pack))
-        text = page.evaluate("KokoKurspaket.toYaml(KokoKurspaket.toPack(KokoKurspaket.builder.state))")
+        text = page.evaluate("KokoKurspaket.yamlReady().then(() => KokoKurspaket.toYaml(KokoKurspaket.toPack(KokoKurspaket.builder.state)))")
     target = tree / "course_packs" / "rundreise.yml"
     target.write_text(text, encoding="utf-8")
     for fmt in ("pdf", "docx"):
@@ -526,6 +528,12 @@ def test_offline_bundle_builder_works_and_print_view_explains(offline_bundle):
         page.wait_for_selector("[data-koko-kurspaket][data-ready]", state="attached")
         page.click('button[data-einheit="m2-e1"]')
         assert page.inner_text(".koko-kp__tag .koko-kp__zeit >> nth=1") == "10:30–12:00"
+        # the YAML library loads from file:// too, when the download asks for it
+        assert not [u for u in requests if u.endswith("/yaml.js")]
+        with page.expect_download() as dl:
+            page.click("#kp-yaml")
+        assert yaml.safe_load(Path(dl.value.path()).read_text(encoding="utf-8"))["titel"] == "Offline"
+        assert [u for u in requests if u.endswith("/yaml.js")] == [(offline_bundle / "assets/javascripts/yaml.js").as_uri()]
         page.click("#kp-druckansicht")
         status = page.inner_text(".koko-kp__druckstatus")
         assert "direkt als Datei geöffnet" in status and "build_pdf.py" in status
@@ -544,8 +552,10 @@ def test_new_blocks_editions_and_publishing_round_trip_through_the_builder(fixtu
         "formate: [pdf, docx]", "formate: [pdf, docx]\nveroeffentlichen: true")
     with serve(fixture_site) as base, chromium() as browser:
         page = open_builder(browser, base)
-        out = page.evaluate("""text => {
-            const K = KokoKurspaket, st = K.fromPack(K.parseYaml(text), K.data).state;
+        out = page.evaluate("""async text => {
+            const K = KokoKurspaket;
+            await K.yamlReady();
+            const st = K.fromPack(K.parseYaml(text), K.data).state;
             K.builder.load(K.toPack(st), "Test", true);
             return {pack: K.toPack(K.builder.state), yaml: K.toYaml(K.toPack(K.builder.state))};
         }""", text)

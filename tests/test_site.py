@@ -40,9 +40,13 @@ def test_module_page_has_overview_units_cases_and_oer_metadata(fixture_site):
 
 def test_trainer_material_is_collapsed_and_labelled(fixture_site):
     html = page(fixture_site, "module/m1/m1-e1/index.html")
-    assert re.search(r'<details class="loesung">\s*<summary>Lösungshinweis</summary>', html)
-    assert re.search(r'<details class="trainer">\s*<summary>Für Trainer:innen</summary>', html)
+    assert re.search(r'<details class="loesung" data-search-exclude>\s*<summary>Lösungshinweis</summary>', html)
+    assert re.search(r'<details class="trainer" data-search-exclude>\s*<summary>Für Trainer:innen</summary>', html)
     assert "GEHEIMER-TRAINERHINWEIS-M1" in html
+    # on the page, not in the search index (data-search-exclude): a search does not lead to trainer notes or solutions
+    index = (fixture_site / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert "GEHEIMER-TRAINERHINWEIS" not in index and "GEHEIMER-LOESUNGSHINWEIS" not in index
+    assert "module/m1/m1-e1/" in index
 
 
 def test_german_page_with_edition_on_every_page(fixture_site):
@@ -145,6 +149,8 @@ def search(p, query: str, attempts: int = 10) -> str:
     for _ in range(attempts):
         p.click(".md-search__input")
         p.fill(".md-search__input", "")
+        # the previous query's results are gone before this one is typed (a slow worker would show them)
+        p.wait_for_selector(".md-search-result__item", state="detached", timeout=2000)
         p.keyboard.type(query)
         try:
             p.wait_for_selector(".md-search-result__item", timeout=1000)

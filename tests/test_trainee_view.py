@@ -117,6 +117,29 @@ def test_german_search_recall_at_5(real_site):
     assert not first[0].startswith("mitmachen/"), first
 
 
+@pytest.mark.browser
+@pytest.mark.parametrize("address", ["module/m1/m1-e3/", "module/m1/m1-e3/?h=Glasl"])
+def test_search_index_loads_only_when_the_reader_heads_for_the_search(real_site, address):
+    """A page loads without the search index (search/search_index.json) and lunr's language files; focusing the
+    search field loads them and the search answers. An address that asks for highlighting (?h=) loads it at once."""
+    def index_requests(urls: list[str]) -> list[str]:
+        return [u for u in urls if u.endswith(("/search/search_index.json", "/lunr.de.min.js"))]
+    with serve(real_site) as base, chromium() as browser:
+        p = browser.new_page()
+        urls: list[str] = []
+        p.on("request", lambda r: urls.append(r.url))
+        p.goto(base + address, wait_until="networkidle")
+        p.wait_for_timeout(500)
+        if "?h=" in address:
+            p.wait_for_selector("article mark")  # Material highlights the word, which needs the index
+            assert base + "search/search_index.json" in urls
+            return
+        assert index_requests(urls) == []
+        assert "module/m1/m1-e3/" in search.top_pages(p, "Eskalationsstufen")
+        assert sorted(index_requests(urls)) == [base + "assets/javascripts/lunr/min/lunr.de.min.js",
+                                                base + "search/search_index.json"]
+
+
 def test_normaliser_maps_forms_to_one_key_and_splits_compounds():
     counts = search.words({"docs": [{"title": "Eskalationsstufen", "text": "<p>Die Stufe und die Eskalation.</p>"}]})
     assert search.compounds(counts)["eskalationsstufen"] == ["eskalation", "stufen"]

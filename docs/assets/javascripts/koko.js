@@ -133,12 +133,7 @@
   function setupPrintBar(root) {
     var bar = root.querySelector("[data-koko-druck]");
     if (!bar || bar.dataset.ready) return;
-    bar.dataset.ready = "1";
-    bar.hidden = false;
-    bar.innerHTML =
-      '<span class="koko-druck__label">Diese Seite drucken:</span> ' +
-      '<button type="button" class="md-button" data-ausgabe="teilnehmende">Ausgabe für Teilnehmende</button> ' +
-      '<button type="button" class="md-button" data-ausgabe="trainer">Ausgabe für Trainer:innen</button>';
+    bar.dataset.ready = "1";  // the buttons come with the page (handbook/site.py), so nothing moves here
     bar.addEventListener("click", function (e) {
       var button = e.target.closest("button[data-ausgabe]");
       if (!button) return;

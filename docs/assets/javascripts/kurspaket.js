@@ -8,7 +8,9 @@
  * - Take-away: a course-pack YAML (valid against schemas/kurspaket.schema.json), a print view assembled
  *   from the site's own rendered pages, a share link (selection in the URL fragment).
  * - YAML is read and written with the npm package "yaml" (window.YAML, served from this site as
- *   assets/javascripts/yaml.js, see handbook/jsbundle.py), not with a parser of our own.
+ *   assets/javascripts/yaml.js, see handbook/jsbundle.py), not with a parser of our own. The library (300 KB)
+ *   is loaded only when it is needed: when the pointer or the focus comes to "YAML herunterladen" or to the file
+ *   field, and at the latest on download or upload (yamlReady). A classic script tag, so it loads from file://.
  * Pure functions are exposed as window.KokoKurspaket for the tests. */
 (function () {
   "use strict";
@@ -183,8 +185,40 @@
 
   // --- YAML: the npm package "yaml" ----------------------------------------------------------------------
 
+  // yaml.js sits next to this script (assets/javascripts/); the address is taken while this script runs.
+  var YAML_SRC = (function () {
+    var me = document.currentScript;
+    try { return new URL("yaml.js", me && me.src ? me.src : document.baseURI).href; }
+    catch (e) { return "yaml.js"; }
+  })();
+  var yamlLoading = null;
+
+  function yamlLoaded() { return !!(window.YAML && typeof window.YAML.parseDocument === "function"); }
+
+  /* A promise for the YAML library: loads assets/javascripts/yaml.js once, the first time it is asked for. */
+  function yamlReady() {
+    if (yamlLoaded()) return Promise.resolve(window.YAML);
+    if (!yamlLoading) {
+      yamlLoading = new Promise(function (resolve, reject) {
+        var tag = document.createElement("script");
+        tag.src = YAML_SRC;
+        tag.onload = function () {
+          if (yamlLoaded()) resolve(window.YAML);
+          else reject(new Error("Die YAML-Bibliothek dieser Seite ist unvollständig (assets/javascripts/yaml.js)."));
+        };
+        tag.onerror = function () {
+          yamlLoading = null;  // a later attempt may succeed (e.g. the connection is back)
+          tag.remove();
+          reject(new Error("Die YAML-Bibliothek dieser Seite konnte nicht geladen werden (assets/javascripts/yaml.js)."));
+        };
+        document.head.appendChild(tag);
+      });
+    }
+    return yamlLoading;
+  }
+
   function yamlLib() {
-    if (!window.YAML || typeof window.YAML.parseDocument !== "function") throw new Error("Die YAML-Bibliothek dieser Seite fehlt (assets/javascripts/yaml.js).");
+    if (!yamlLoaded()) throw new Error("Die YAML-Bibliothek dieser Seite ist noch nicht geladen (assets/javascripts/yaml.js).");
     return window.YAML;
   }
 
@@ -1035,14 +1069,17 @@
       self.save();
       self.announce(self.remember ? "Das Paket wird in diesem Browser gemerkt." : "Das Paket ist aus dem Browser gelöscht.");
     } } });
+    // The YAML library loads as soon as a reader heads for the download button or the file field.
+    function soon() { yamlReady().catch(function () { /* reported on download or upload */ }); }
     var upload = el("input", { type: "file", id: "kp-hochladen", accept: ".yml,.yaml,text/yaml", "aria-describedby": "kp-hochladen-hinweis",
-      on: { change: function () { if (upload.files[0]) self.upload(upload.files[0]); upload.value = ""; } } });
+      on: { change: function () { if (upload.files[0]) self.upload(upload.files[0]); upload.value = ""; },
+            focus: soon, pointerenter: soon } });
     return el("section", { class: "koko-kp__abschnitt", "aria-labelledby": "kp-h-mitnehmen" },
       el("h2", { id: "kp-h-mitnehmen" }, "5. Drucken, herunterladen, teilen"),
       this.problemBox,
       el("div", { class: "koko-kp__knoepfe" },
         el("button", { type: "button", class: "md-button md-button--primary", id: "kp-druckansicht", on: { click: function () { self.openPrint(); } } }, "Druckansicht öffnen"),
-        el("button", { type: "button", class: "md-button md-button--primary", id: "kp-yaml", on: { click: function () { self.download(); } } }, "YAML herunterladen")),
+        el("button", { type: "button", class: "md-button md-button--primary", id: "kp-yaml", on: { click: function () { self.download(); }, focus: soon, pointerenter: soon } }, "YAML herunterladen")),
       el("div", { class: "koko-kp__feld" }, el("label", { for: "kp-link" }, "Link zum Teilen"),
         el("div", { class: "koko-kp__zeile" }, this.shareField,
           el("button", { type: "button", class: "md-button", id: "kp-link-kopieren", on: { click: function () { self.copyLink(); } } }, "Link kopieren")),
@@ -1097,6 +1134,14 @@
       this.announce("Die YAML-Datei kann noch nicht erstellt werden. " + list.join(" "));
       return;
     }
+    var self = this;
+    if (!yamlLoaded()) {
+      yamlReady().then(function () { self.download(); }, function (e) {
+        self.showNotes("Die YAML-Datei kann gerade nicht erstellt werden.", [e.message]);
+        self.announce("Die YAML-Datei kann gerade nicht erstellt werden.");
+      });
+      return;
+    }
     var pack = toPack(this.state);
     var blob = new Blob([toYaml(pack)], { type: "text/yaml;charset=utf-8" });
     var url = URL.createObjectURL(blob);
@@ -1110,8 +1155,8 @@
 
   Builder.prototype.upload = function (file) {
     var self = this;
-    file.text().then(function (text) {
-      var pack;
+    Promise.all([file.text(), yamlReady()]).then(function (got) {
+      var text = got[0], pack;
       try { pack = parseYaml(text); }
       catch (e) {
         self.showNotes("Die Datei „" + file.name + "“ konnte nicht gelesen werden; das bisherige Paket bleibt unverändert.", [e.message]);
@@ -1119,6 +1164,9 @@
         return;
       }
       self.load(pack, "Die Datei „" + file.name + "“");
+    }, function (e) {
+      self.showNotes("Die Datei „" + file.name + "“ konnte nicht gelesen werden; das bisherige Paket bleibt unverändert.", [e.message]);
+      self.announce("Die Datei konnte nicht gelesen werden.");
     });
   };
 
@@ -1381,7 +1429,7 @@
 
   // --- start ---------------------------------------------------------------------------------------------
 
-  window.KokoKurspaket = { parseTime: parseTime, hhmm: hhmm, schedule: schedule, toYaml: toYaml, parseYaml: parseYaml,
+  window.KokoKurspaket = { parseTime: parseTime, hhmm: hhmm, schedule: schedule, toYaml: toYaml, parseYaml: parseYaml, yamlReady: yamlReady,
     partLabels: partLabels, dayRules: dayRules, dayWarnings: dayWarnings, ue: ue,
     fromPack: fromPack, toPack: toPack, slug: slug, packToHash: packToHash, packFromHash: packFromHash };
 
