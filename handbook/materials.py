@@ -214,8 +214,8 @@ def copy_master_nodes(catalog: Catalog, material: Material, module_number: int, 
     if material.pocket_card:
         # four copies of the card on one page; each copy names the card, the page has one heading
         card = (para(T.Strong(inl(material.title, ctx, catalog))), *sheet_nodes(catalog, material, ctx, 1))
-        body = [h(1, inl(material.title, ctx, catalog), material.id),
-                para("Vier Karten je Seite – an den gestrichelten Linien schneiden."), Div(("koko-vierfach",), card)]
+        # the template says "four to a page, cut" only where the card fits its quarter (else it prints it once)
+        body = [h(1, inl(material.title, ctx, catalog), material.id), Div(("koko-vierfach",), card)]
     else:
         body = [h(1, inl(material.title, ctx, catalog), material.id), *sheet_nodes(catalog, material, ctx, 1)]
     return [Div(("kopiervorlage",), tuple(body), (("fuss", _footer(catalog, material, module_number)),))]

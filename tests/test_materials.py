@@ -614,6 +614,7 @@ def test_copy_masters_print_card_sets_and_small_cards_number_only_worksheets_and
     # a small card: four copies on one page, to be cut
     assert by_id["feedbackkarte-test"].pocket_card and not by_id["arbeitsblatt-test"].pocket_card
     assert [p.count("FELD-KARTE") for p in pages if "FELD-KARTE" in p] == [4]
+    assert "Vier Karten je Seite" in next(p for p in pages if "FELD-KARTE" in p)
 
 
 def test_a_role_card_confidential_part_is_on_its_own_card_only(real_catalog, masters_m2):
@@ -759,3 +760,4 @@ def test_a_small_card_too_big_for_a_quarter_page_is_printed_once_and_whole(tree,
     pages = _pdf_pages(out)
     assert [p.count("FELD-KARTE") for p in pages if "FELD-KARTE" in p] == [1]
     assert sum(p.count("LETZTE-ZEILE") for p in pages) == 1
+    assert not any("Vier Karten je Seite" in p for p in pages)  # the cutting hint only where there are four
