@@ -140,7 +140,32 @@ def _scan(text: str) -> _Inline:
             continue
         scripts.append(m.group(2))
     return _Inline(scripts, [m.group(1) for m in _PAGE_STYLE.finditer(text)],
-                   [html.unescape(m.group(1)) for m in _PAGE_STYLE_ATTR.finditer(text)])
+                   [html.unescape(v) for v in _style_attributes(text)])
+
+
+def _style_attributes(text: str) -> list[str]:
+    """The values of every ``style="…"`` inside a tag, exactly as :data:`_PAGE_STYLE_ATTR` finds them, faster.
+
+    The regular expression tries every tag character by character (a quarter of a second for 1,000 pages);
+    here the literal ``style="`` is looked up first and the tag around it checked afterwards: white space
+    before it, and the nearest ``<`` before it (not before the end of the previous match) opens a tag – a
+    letter follows, and no ``>`` stands between. A hypothesis test holds the two to the same results."""
+    out: list[str] = []
+    pos = 0
+    i = text.find('style="')
+    while i >= 0:
+        lt = text.rfind("<", pos, i)
+        first = text[lt + 1:lt + 2]
+        if lt >= 0 and text[i - 1].isspace() and first.isascii() and first.isalpha() and text.find(">", lt, i) < 0:
+            end = text.find('"', i + 7)
+            if end < 0:
+                break
+            out.append(text[i + 7:end])
+            pos = end + 1
+            i = text.find('style="', pos)
+        else:
+            i = text.find('style="', i + 1)
+    return out
 
 
 def _pages(site: Path):

@@ -624,20 +624,35 @@ def _choices(named: dict) -> str:
     return ", ".join(f"'{k}'" for k in named)
 
 
-def _text_paths(data: object, path: tuple = ()):
-    """Every string value in a document with its path."""
-    if isinstance(data, str):
-        yield path, data
-    elif isinstance(data, dict):
-        for k, v in data.items():
-            yield from _text_paths(v, path + (k,))
-    elif isinstance(data, list):
-        for i, v in enumerate(data):
-            yield from _text_paths(v, path + (i,))
+def _text_paths(data: object, path: tuple = ()) -> list[tuple[tuple, str]]:
+    """Every string value in a document with its path, in document order.
+
+    A document's list is made once per load (:func:`_doc_texts`); walked with a stack, not recursion, because
+    the links, glyph, edge and anonymisation checks all read it."""
+    out: list[tuple[tuple, str]] = []
+    stack: list = [(path, data)]
+    while stack:
+        here, value = stack.pop()
+        if isinstance(value, str):
+            out.append((here, value))
+        elif isinstance(value, dict):
+            stack.extend(reversed([(here + (k,), v) for k, v in value.items()]))
+        elif isinstance(value, list):
+            stack.extend(reversed([(here + (i,), v) for i, v in enumerate(value)]))
+    return out
+
+
+def _doc_texts(doc: Document) -> list[tuple[tuple, str]]:
+    """:func:`_text_paths` of a document, made on first use and kept with it (its data does not change)."""
+    cached = doc.__dict__.get("_texts")
+    if cached is None or cached[0] is not doc.data:
+        cached = (doc.data, _text_paths(doc.data))
+        doc.__dict__["_texts"] = cached
+    return cached[1]
 
 
 def _check_links(ctx: _Context, doc: Document, linkable: set[str], withheld: set[str]) -> None:
-    for path, text in _text_paths(doc.data):
+    for path, text in _doc_texts(doc):
         if "[[" not in text:
             continue
         for m in LINK.finditer(text):
@@ -695,7 +710,7 @@ def _check_edges(ctx: _Context, docs: dict, folder_docs: dict) -> None:
                 else:
                     ids[item["id"]] = vocab.where((key, i, "id"))[0]
     for doc in [d for d in docs.values() if d is not None] + [d for ds in folder_docs.values() for d in ds]:
-        for path, value in _text_paths(doc.data):
+        for path, value in _doc_texts(doc):
             if path and path[-1] in _HEADINGS and value and _blank(value):
                 ctx.add(doc, path, f"{field_name(path)}: darf nicht nur aus Leerzeichen oder Zeilenumbrüchen bestehen "
                                    "(wird zur Überschrift)", code="schema.blank")
@@ -714,7 +729,7 @@ def _check_edges(ctx: _Context, docs: dict, folder_docs: dict) -> None:
 def _check_glyphs(ctx: _Context, doc: Document) -> None:
     """Characters no print font has, at every place they stand (at most 20 per file): check ⇒ PDF."""
     found = 0
-    for path, text in _text_paths(doc.data):
+    for path, text in _doc_texts(doc):
         if text.isascii():
             continue
         for ch in glyphs.missing(text):
@@ -731,10 +746,14 @@ _CASE_NOT_TEXT = {("id",), ("herkunft",), ("kommune", "typ"), ("zeitraum",), ("k
                   ("module",), ("anonymisierung", "geprueft_am"), ("anonymisierung", "ausnahmen")}
 
 
-def _anonymity_texts(d: dict) -> list[tuple[tuple, str]]:
+def _anonymity_texts(doc: Document) -> list[tuple[tuple, str]]:
     """Every published text field of a case study: (path, text) – the story, actors, review record, all of it."""
-    return [(path, text) for path, text in _text_paths(d)
-            if not any(path[:len(skip)] == skip for skip in _CASE_NOT_TEXT)]
+    cached = doc.__dict__.get("_anon_texts")
+    if cached is None or cached[0] is not doc.data:
+        texts = [(path, text) for path, text in _doc_texts(doc)
+                 if path[:1] not in _CASE_NOT_TEXT and path[:2] not in _CASE_NOT_TEXT]
+        cached = doc.__dict__["_anon_texts"] = (doc.data, texts)
+    return cached[1]
 
 
 #: Keys whose values are ids, file names, dates or bibliographic facts, not prose (any level).
@@ -746,8 +765,8 @@ _NOT_PROSE_KEYS = {"id", "datei", "literatur", "glossar", "siehe", "sozialform",
 
 def _published_texts(doc: Document) -> list[tuple[tuple, str]]:
     """The published prose of a module, the glossary, literature, handbuch.yml or a published pack."""
-    return [(path, text) for path, text in _text_paths(doc.data)
-            if not any(isinstance(k, str) and k in _NOT_PROSE_KEYS for k in path)]
+    return [(path, text) for path, text in _doc_texts(doc)
+            if _NOT_PROSE_KEYS.isdisjoint(path)]
 
 
 def published_texts(root: Path | str) -> list[tuple[str, tuple, str]]:
@@ -759,7 +778,7 @@ def published_texts(root: Path | str) -> list[tuple[str, tuple, str]]:
         if doc.problems or not isinstance(doc.data, dict):
             continue
         if rel.startswith("case_studies/"):
-            texts = _anonymity_texts(doc.data)
+            texts = _anonymity_texts(doc)
         elif rel.startswith("course_packs/") and doc.data.get("veroeffentlichen") is not True:
             continue
         else:
@@ -1004,7 +1023,7 @@ def _git_last_change(root: Path, paths: list[str]) -> dict[str, str] | None:
 
 def _check_anonymity(ctx: _Context, doc: Document, case: CaseStudy, found: list | None = None) -> None:
     """Report what the scanner finds in a case; ``found`` holds the scan results if a worker made them already."""
-    texts = _anonymity_texts(doc.data)
+    texts = _anonymity_texts(doc)
     if found is None or len(found) != len(texts):
         from . import anonymity  # imported here: its place lists load only when a case is checked
         found = [anonymity.scan(text, year=True) for _, text in texts]
@@ -1095,7 +1114,7 @@ class _ParallelScan:
         if kind == "fallstudie":
             an = doc.data.get("anonymisierung")
             if isinstance(an, dict) and an.get("freigegeben") is True:
-                self.add(("case", doc.path), [t for _, t in _anonymity_texts(doc.data)], year=True)
+                self.add(("case", doc.path), [t for _, t in _anonymity_texts(doc)], year=True)
         elif kind != "kurspaket" or doc.data.get("veroeffentlichen") is True:
             self.add(("published", doc.path), [t for _, t in _published_texts(doc)], year=None)
 

@@ -109,3 +109,28 @@ def test_search_and_fallfinder_work_under_the_policy(real_site):
         page.wait_for_function(f"document.querySelectorAll('tbody tr:not([hidden])').length === {total}")
         problems += _violations(page, "Fallfinder")
     assert problems == []
+
+
+# The build's style-attribute scan finds the literal first and checks the tag around it afterwards (fast);
+# it must find exactly what the plain regular expression finds, in any text.
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_HTMLISH = st.lists(st.sampled_from(list('<>"= \n\tastyle/-x1\u00a0\u2003') + ['style="', ' style="', '<p ', '<a\n']),
+                    max_size=60).map("".join)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_HTMLISH)
+def test_fast_style_attribute_scan_equals_the_regular_expression(text):
+    assert csp._style_attributes(text) == csp._PAGE_STYLE_ATTR.findall(text)
+
+
+def test_fast_style_attribute_scan_on_real_pages(real_site):
+    pages = sorted(real_site.rglob("*.html"))
+    found = 0
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        fast = csp._style_attributes(text)
+        assert fast == csp._PAGE_STYLE_ATTR.findall(text), page
+        found += len(fast)
+    assert found, "die gebauten Seiten tragen Tabellen mit style-Attributen – der Vergleich hätte nichts geprüft"
