@@ -45,6 +45,19 @@ def fits(module: Module) -> bool:
     return needed_minutes(module) <= days_of(module) * TEACHING_PER_DAY and abs(module.days - days_of(module)) < 1e-9
 
 
+#: How far (minutes) a break may move from its target to fall on one of a unit's break points.
+BREAK_POINT_WINDOW = 45
+
+
+def _cut(segment: list, offset: int, break_points: list[int]) -> int:
+    """Where to split a unit segment [kind, id, from, to, whole] for a break due ``offset`` minutes into it.
+
+    At the unit's break point nearest to the due minute (within :data:`BREAK_POINT_WINDOW`), else at that minute."""
+    due = segment[2] + offset
+    inside = [p for p in break_points if segment[2] < p < segment[3] and abs(p - due) <= BREAK_POINT_WINDOW]
+    return min(inside, key=lambda p: (abs(p - due), p)) if inside else due
+
+
 def plan(catalog: Catalog, module: Module) -> dict:
     """The pack (as the YAML's data) for one module; raises ValueError when the module does not fit."""
     if not fits(module):
@@ -79,7 +92,9 @@ def plan(catalog: Catalog, module: Module) -> dict:
             used += take
         assert done == minutes or kind != "einheit", "a unit always fits: fits() was checked"
     # 2. the breaks: at the block boundary nearest to 90, 180 and 270 minutes of teaching (within half an hour),
-    #    else the unit running at that minute is split there
+    #    else the unit running at that minute is split there – at the break point (pausenpunkte) nearest to it
+    #    where the unit names its phase boundaries
+    breaks_of = {u.id: u.break_points for u in module.units}
     blocks_by_day = []
     for segments in per_day:
         entries: list = list(segments)
@@ -106,7 +121,7 @@ def plan(catalog: Catalog, module: Module) -> dict:
                     length = e[3] - e[2]
                     if taught + length > target:
                         if e[0] == "einheit" and taught < target:
-                            cut = e[2] + (target - taught)
+                            cut = _cut(e, target - taught, breaks_of.get(e[1], []))
                             entries[i:i + 1] = [[e[0], e[1], e[2], cut, e[4]], [e[0], e[1], cut, e[3], e[4]]]
                             at = i + 1
                         else:

@@ -282,7 +282,8 @@ def load(root: Path | str = ".", *, check_anonymity: bool = True) -> Catalog:
 
     case_titles = {c.id: c.title for c in cases if c.released}
     packs_ = [_pack(ctx, doc, {u.id: u.minutes for m in modules for u in m.units}, unit_ids, released, withheld,
-                    case_titles) for doc in folder_docs["course_packs"]]
+                    case_titles, {u.id: u.break_points for m in modules for u in m.units})
+              for doc in folder_docs["course_packs"]]
 
     review_notes: list[str] = []
     if check_anonymity:
@@ -387,7 +388,12 @@ def _module(ctx: _Context, doc: Document) -> Module:
                           _pls(u.get("material", [])), exercises,
                           _md(ctx, doc, at + ("trainerhinweise",), u.get("trainerhinweise", "")), u.get("literatur", []),
                           u.get("glossar", []), figures, d["id"], Source(doc.path, line, col),
-                          u.get("materialien", [])))
+                          u.get("materialien", []), sorted(u.get("pausenpunkte", []))))
+        for k, minute in enumerate(u.get("pausenpunkte", [])):
+            if minute >= u["dauer_min"]:
+                ctx.add(doc, at + ("pausenpunkte", k), f"pausenpunkte: {minute} – die Einheit '{u['id']}' dauert nur "
+                                                       f"{u['dauer_min']} Minuten; ein Pausenpunkt liegt innerhalb der Einheit",
+                        code="unit.break_point")
     return Module(d["id"], d["nummer"], _pl(d["titel"]), _md(ctx, doc, ("beschreibung",), d["beschreibung"]),
                   d["dauer_tage"], _pls(d["lernziele"]), units, Source(doc.path, 1, 1))
 
@@ -1199,7 +1205,8 @@ def _scan_worker() -> None:
 # --- course packs -----------------------------------------------------------------------------------------
 
 def _pack(ctx: _Context, doc: Document, unit_minutes: dict[str, int], unit_ids: set[str], released: set[str],
-          withheld: set[str], case_titles: dict[str, str] | None = None) -> CoursePack:
+          withheld: set[str], case_titles: dict[str, str] | None = None,
+          unit_breaks: dict[str, list[int]] | None = None) -> CoursePack:
     d = doc.data
     case_titles = case_titles or {}
     warnings: list[str] = []
@@ -1346,6 +1353,14 @@ def _pack(ctx: _Context, doc: Document, unit_minutes: dict[str, int], unit_ids: 
             spans.append(f"{lo}–{hi}")
             ok = ok and lo == t
             t = hi
+        points = (unit_breaks or {}).get(uid) or []
+        if ok and t == whole and points:
+            for where_part, b in parts[:-1]:
+                hi = b.to_min if b.to_min is not None else whole
+                if hi not in points:
+                    warn(where_part + ("bis_min",), f"bis_min: {hi} teilt die Einheit '{uid}' mitten in einer Phase – "
+                                                    f"Pausenpunkte laut Modul (Minuten ab Beginn): "
+                                                    f"{', '.join(map(str, points))}")
         if not ok or t != whole:
             covered = sum((b.to_min if b.to_min is not None else whole) - (b.from_min or 0) for _, b in parts)
             ctx.add(doc, parts[-1][0] + ("einheit",),
@@ -1394,7 +1409,8 @@ def load_pack(catalog: Catalog, path: Path | str) -> CoursePack:
         raise ContentError(ctx.problems)
     unit_ids = set(catalog.units)
     pack = _pack(ctx, doc, {u.id: u.minutes for u in catalog.units.values()}, unit_ids,
-                 set(catalog.case_by_id), {c.id for c in catalog.withheld}, {c.id: c.title for c in catalog.cases})
+                 set(catalog.case_by_id), {c.id for c in catalog.withheld}, {c.id: c.title for c in catalog.cases},
+                 {u.id: u.break_points for u in catalog.units.values()})
     if ctx.problems:
         raise ContentError(ctx.problems)
     return pack

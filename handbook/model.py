@@ -61,6 +61,8 @@ class Unit:
     module_id: str = ""
     source: Source = field(default_factory=lambda: Source(""))
     material_ids: list[str] = field(default_factory=list)  # ids of materials (materialien/); `materials` are free strings
+    #: Minutes from the unit's start after which it may be split for a break (phase boundaries); empty: anywhere.
+    break_points: list[int] = field(default_factory=list)
 
     @property
     def all_material_ids(self) -> list[str]:

@@ -73,3 +73,26 @@ def test_generator_on_a_small_module_and_a_module_that_does_not_fit():
             dayplans.plan(catalog, module)
     finally:
         module.units[0].minutes = 90
+
+
+def test_generator_splits_a_unit_only_at_its_break_points():
+    """A unit that must be split for a break is split at the break point (pausenpunkte) nearest to the break's
+    minute, not in the middle of a phase; without break points, or none near enough, at that minute."""
+    catalog = load(VALID)
+    module = catalog.modules[0]
+    unit = module.units[1]  # m1-e2, 120 minutes, runs across the first coffee break in the fixture plan
+
+    def split_of(points):
+        unit.break_points = points
+        blocks = [b for d in dayplans.plan(catalog, module)["tage"] for b in d["bloecke"]]
+        return [b.get("bis_min") for b in blocks if b.get("einheit") == unit.id and "bis_min" in b]
+
+    try:
+        free = split_of([])
+        assert free, "die Einheit wird im Fixture-Plan für eine Pause geteilt – sonst prüft der Test nichts"
+        due = free[0]
+        assert split_of([due - 20, due + 25]) == [due - 20]  # the nearer of two break points
+        assert split_of([due + 10]) == [due + 10]
+        assert split_of([due + dayplans.BREAK_POINT_WINDOW + 5]) == [due]  # too far away: at the minute itself
+    finally:
+        unit.break_points = []

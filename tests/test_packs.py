@@ -211,3 +211,33 @@ def test_only_published_packs_are_built_and_listed(ptree, tmp_path, monkeypatch)
         ("kurspaket-zwei-tage-trainer.pdf", "Kurspaket „Zwei Tage Konfliktanalyse“ (PDF, Ausgabe für Trainer:innen)"),
         ("kurspaket-zwei-tage-trainer.docx", "Kurspaket „Zwei Tage Konfliktanalyse“ (Word, Ausgabe für Trainer:innen)"),
     ]
+
+
+# --- break points (pausenpunkte): where a unit may be split for a break ---------------------------------------
+
+def _break_points(root: Path, points: str) -> None:
+    path = root / "modules" / "m1.yml"
+    text = path.read_text(encoding="utf-8")
+    old = "    titel: Zweite Einheit von Modul 1\n    dauer_min: 120\n"
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, old + f"    pausenpunkte: {points}\n"), encoding="utf-8")
+
+
+def test_a_split_between_break_points_is_a_located_warning(ptree):
+    _break_points(ptree, "[45, 90]")  # the fixture pack splits m1-e2 after 60 minutes
+    pack = the_pack(ptree)
+    assert pack.warnings == ["course_packs/zwei-tage.yml:17:18: bis_min: 60 teilt die Einheit 'm1-e2' mitten in einer "
+                             "Phase – Pausenpunkte laut Modul (Minuten ab Beginn): 45, 90"]
+
+
+def test_a_split_at_a_break_point_is_quiet(ptree):
+    _break_points(ptree, "[60]")
+    catalog = load(ptree)
+    assert next(p for p in catalog.packs if p.id == "zwei-tage").warnings == []
+    assert catalog.units["m1-e2"].break_points == [60]
+
+
+def test_a_break_point_outside_the_unit_is_a_located_error(ptree):
+    _break_points(ptree, "[60, 120]")
+    assert problems(ptree) == ["modules/m1.yml:37:24: pausenpunkte: 120 – die Einheit 'm1-e2' dauert nur 120 Minuten; "
+                               "ein Pausenpunkt liegt innerhalb der Einheit"]
