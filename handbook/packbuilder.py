@@ -28,7 +28,7 @@ def data(catalog: Catalog, directory_urls: bool = True) -> dict:
         modules.append({
             "id": m.id, "nummer": m.number, "titel": m.title,
             "einheiten": [{"id": u.id, "nummer": render.unit_number(catalog, u), "titel": u.title,
-                           "minuten": u.minutes, "url": url(site.unit_src(u.id)),
+                           "minuten": u.minutes, "pausenpunkte": list(u.break_points), "url": url(site.unit_src(u.id)),
                            "uebungen": [e.id for e in u.exercises]} for u in m.units],
         })
     cases = [{"id": c.id, "titel": c.title, "themen": list(c.topics), "konstellation": c.constellation,

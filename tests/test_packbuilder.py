@@ -576,3 +576,38 @@ def test_new_blocks_editions_and_publishing_round_trip_through_the_builder(fixtu
     loaded = next(p for p in load(tree).packs if p.id == pack["id"])
     assert loaded.editions == ["teilnehmende", "trainer"] and loaded.publish
     assert [b.part_label for b in loaded.days[0].blocks if b.kind == "unit"] == ["Teil 1/2", "Teil 2/2", ""]
+
+
+def test_data_block_carries_the_break_points_of_a_unit(tree):
+    from handbook import packbuilder
+    m1 = tree / "modules" / "m1.yml"
+    old = "    titel: Zweite Einheit von Modul 1\n    dauer_min: 120\n"
+    text = m1.read_text(encoding="utf-8")
+    m1.write_text(text.replace(old, old + "    pausenpunkte: [90, 45]\n"), encoding="utf-8")
+    units = {u["id"]: u for m in packbuilder.data(load(tree))["module"] for u in m["einheiten"]}
+    assert units["m1-e2"]["pausenpunkte"] == [45, 90] and units["m1-e1"]["pausenpunkte"] == []
+
+
+@pytest.mark.browser
+def test_split_button_uses_the_break_point_nearest_the_middle_and_hints_at_others(fixture_site):
+    """'mit Pause teilen' splits at the unit's break point nearest to its middle (a phase boundary), not at the
+    arithmetic middle; a part that ends between break points gets the same hint as from `check`."""
+    with serve(fixture_site) as base, chromium() as browser:
+        page = open_builder(browser, base)
+        page.evaluate("KokoKurspaket.data.unitById['m1-e2'].pausenpunkte = [45, 100]")
+        page.click('button[data-einheit="m1-e2"]')
+        page.click('button[data-aktion="teilen"]')
+        blocks = state(page)["tage"][0]["bloecke"]
+        assert blocks == [{"einheit": "m1-e2", "bis_min": 45}, {"pause": 15}, {"einheit": "m1-e2", "ab_min": 45}]
+        assert "Teil 1 bis Minute 45" in page.inner_text("[role=status][aria-live=polite]")
+        assert not page.is_visible("text=mitten in einer Phase")
+        hints = page.evaluate("KokoKurspaket.splitHints({bloecke: [{einheit: 'm1-e2', bis_min: 60}]}, "
+                              "KokoKurspaket.data.unitById)")
+        assert hints == ["Einheit 1.2: Zweite Einheit von Modul 1 ist bei Minute 60 geteilt, mitten in einer Phase – "
+                         "Pausenpunkte laut Modul (Minuten ab Beginn): 45, 100."]
+        # without break points: the middle, as before
+        page.evaluate("KokoKurspaket.data.unitById['m1-e1'].pausenpunkte = []")
+        page.click('button[data-einheit="m1-e1"]')
+        page.click('li.koko-kp__block:has(a[href*="m1-e1"]) button[data-aktion="teilen"]')
+        assert [b for b in state(page)["tage"][0]["bloecke"] if b.get("einheit") == "m1-e1"][0]["bis_min"] == 45
+        assert page.errors == []

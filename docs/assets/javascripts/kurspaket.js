@@ -940,12 +940,30 @@
     this.announce(this.blockLabel(block) + " an Tag " + (di + 1) + " angefügt, " + this.timeOf(block.uid) + "." + this.warningText(di));
   };
 
-  /* A unit in two parts with a 15-minute break between them (bis_min / ab_min at the middle, in 5 minutes). */
+  /* The minute at which "mit Pause teilen" splits a unit: its break point (pausenpunkte, the phase boundaries the
+   * module names) nearest to the middle, else the middle in steps of 5 minutes (the day plans, too, split only at break points). */
+  function splitMinute(unit) {
+    var whole = unit.minuten, points = unit.pausenpunkte || [];
+    if (!points.length) return Math.max(5, Math.round(whole / 2 / 5) * 5);
+    return points.reduce(function (best, p) { return Math.abs(p - whole / 2) < Math.abs(best - whole / 2) ? p : best; }, points[0]);
+  }
+
+  /* Hints for split units whose part ends between two of the unit's break points (handbook/loader.py warns the same). */
+  function splitHints(day, unitById) {
+    var out = [];
+    (day.bloecke || []).forEach(function (b) {
+      var u = "einheit" in b ? unitById[b.einheit] : null;
+      if (!u || !isNum(b.bis_min) || !(u.pausenpunkte || []).length || u.pausenpunkte.indexOf(b.bis_min) >= 0) return;
+      out.push(unitLabel(u) + " ist bei Minute " + b.bis_min + " geteilt, mitten in einer Phase – Pausenpunkte laut Modul (Minuten ab Beginn): " + u.pausenpunkte.join(", ") + ".");
+    });
+    return out;
+  }
+
+  /* A unit in two parts with a 15-minute break between them (bis_min / ab_min at splitMinute). */
   Builder.prototype.split = function (blockUid) {
     var at = this.find(blockUid);
     if (!at) return;
-    var whole = this.data.unitById[at.block.einheit].minuten;
-    var half = Math.max(5, Math.round(whole / 2 / 5) * 5);
+    var half = splitMinute(this.data.unitById[at.block.einheit]);
     at.block.bis_min = half;
     var rest = { uid: uid(), einheit: at.block.einheit, ab_min: half };
     this.state.tage[at.di].bloecke.splice(at.bi + 1, 0, { uid: uid(), pause: 15, titel: "" }, rest);
@@ -1009,8 +1027,8 @@
     var day = this.state.tage[di];
     var end = parseTime(day.ende || this.state.ende);
     if (end !== null && s.ende > end) return "Achtung: Tag " + (di + 1) + " endet um " + hhmm(s.ende) + " Uhr, " + minutesDe(s.ende - end) + " nach dem Tagesende " + hhmm(end) + " Uhr. So lässt sich das Paket nicht bauen.";
-    var long = dayWarnings(day, this.data.unitMinutes);
-    return long.length ? "Hinweis: Tag " + (di + 1) + ": " + long[0] : "";
+    var hints = dayWarnings(day, this.data.unitMinutes).concat(splitHints(day, this.data.unitById));
+    return hints.length ? "Hinweis: Tag " + (di + 1) + ": " + hints[0] : "";
   };
 
   Builder.prototype.warningText = function (di) {
@@ -1430,7 +1448,7 @@
   // --- start ---------------------------------------------------------------------------------------------
 
   window.KokoKurspaket = { parseTime: parseTime, hhmm: hhmm, schedule: schedule, toYaml: toYaml, parseYaml: parseYaml, yamlReady: yamlReady,
-    partLabels: partLabels, dayRules: dayRules, dayWarnings: dayWarnings, ue: ue,
+    partLabels: partLabels, dayRules: dayRules, dayWarnings: dayWarnings, splitMinute: splitMinute, splitHints: splitHints, ue: ue,
     fromPack: fromPack, toPack: toPack, slug: slug, packToHash: packToHash, packFromHash: packFromHash };
 
   function init() {
