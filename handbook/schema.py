@@ -121,6 +121,10 @@ def _message(error: jsonschema.ValidationError) -> tuple[JsonPath, str, bool]:
     if kind == "maxItems":
         n = error.validator_value
         return path, f"{name}: erwartet höchstens {n} Einträge, gefunden {len(error.instance)}", False
+    if kind == "uniqueItems":
+        seen: list = []
+        twice = next((v for v in error.instance if v in seen or seen.append(v)), None)
+        return path, f"{name}: {describe(twice)} steht doppelt – jeden Eintrag nur einmal angeben", False
     return path, f"{name}: ungültiger Wert ({error.message})", False
 
 

@@ -241,3 +241,11 @@ def test_a_break_point_outside_the_unit_is_a_located_error(ptree):
     _break_points(ptree, "[60, 120]")
     assert problems(ptree) == ["modules/m1.yml:37:24: pausenpunkte: 120 – die Einheit 'm1-e2' dauert nur 120 Minuten; "
                                "ein Pausenpunkt liegt innerhalb der Einheit"]
+
+
+def test_a_value_twice_in_a_list_is_a_german_located_error(ptree):
+    edit(ptree, "ausgaben: [teilnehmende, trainer]", "ausgaben: [teilnehmende, trainer, teilnehmende]")
+    _break_points(ptree, "[45, 90, 45]")
+    assert problems(ptree) == [
+        "course_packs/zwei-tage.yml:5:11: ausgaben: 'teilnehmende' steht doppelt – jeden Eintrag nur einmal angeben",
+        "modules/m1.yml:37:19: einheiten[2].pausenpunkte: 45 steht doppelt – jeden Eintrag nur einmal angeben"]
