@@ -121,6 +121,11 @@ def _message(error: jsonschema.ValidationError) -> tuple[JsonPath, str, bool]:
     if kind == "maxItems":
         n = error.validator_value
         return path, f"{name}: erwartet höchstens {n} Einträge, gefunden {len(error.instance)}", False
+    if kind == "anyOf":
+        keys = [b["required"][0] for b in error.validator_value if list(b) == ["required"] and len(b["required"]) == 1]
+        if len(keys) == len(error.validator_value):  # "one of these fields", e.g. family or literal of a name
+            return path, f"{name}: braucht eines der Felder {' oder '.join(repr(k) for k in keys)}", False
+        return path, f"{name}: erwartet {expected(schema)}, gefunden {describe(error.instance)}", False
     if kind == "uniqueItems":
         seen: list = []
         twice = next((v for v in error.instance if v in seen or seen.append(v)), None)
@@ -145,6 +150,9 @@ def validate(doc: Document, kind: str) -> list[Problem]:
     for error in errors:
         if error.validator == "required" and (tuple(error.absolute_path), error.message.split("'")[1]) in renamed:
             continue
+        if error.validator == "anyOf" and any((tuple(error.absolute_path), b["required"][0]) in renamed
+                                              for b in error.validator_value if list(b) == ["required"]):
+            continue  # a misspelt field of the choice: reported once, as the unknown key with its suggestion
         path = tuple(error.absolute_path)
         # A value of the wrong type explains everything beneath it: say it once.
         if any(path[: len(r)] == r and r != path for r in reported):

@@ -205,3 +205,75 @@ def test_every_content_file_names_its_schema():
         assert first.startswith("# yaml-language-server: $schema="), rel
         schema = (root / rel).parent / first.split("=", 1)[1]
         assert schema.resolve().is_file(), f"{rel}: {schema}"
+
+
+@pytest.mark.parametrize("old,new,expected", [
+    ("      - family: Glasl\n        given: Friedrich\n", "      - given: Friedrich\n",
+     "literatur.yml:6:9: references[1].author[1]: braucht eines der Felder 'family' oder 'literal'"),
+    ("      - family: Glasl\n", "      - familie: Glasl\n",
+     "literatur.yml:6:9: unbekanntes Feld 'familie' – meinten Sie 'family'?"),
+])
+def test_a_name_without_family_or_literal_is_one_german_message(tree, old, new, expected):
+    path = tree / "literatur.yml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    assert problems(tree) == [expected]
+
+
+def test_schema_messages_are_german_for_any_mutation_of_real_files():
+    """Thousands of random damages (a value replaced by one of another kind, a key removed, a list entry doubled)
+    to real content files of every kind: every message is one of the German ones – never jsonschema's English
+    fallback text."""
+    import copy
+    import random
+
+    from conftest import ROOT
+    from handbook.parse import parse_file
+    from handbook.schema import validate
+    kinds = {"modules/m1-konflikte-verstehen.yml": "modul", "case_studies/f-kita-speiseplan-kleinstadt.yml": "fallstudie",
+             "course_packs/modul-1-tagesplan.yml": "kurspaket", "glossar.yml": "glossar", "literatur.yml": "literatur",
+             "vokabular.yml": "vokabular", "handbuch.yml": "handbuch",
+             "materialien/rollenkarten-nachbarschaftsmediation.yml": "material",
+             "materialien/evaluationsbogen-fortbildung.yml": "material", "materialien/rueckmeldebogen-modul.yml": "material"}
+    rng = random.Random(17)
+    odd = [None, True, 3, -1, 0, 2.5, "", "x", [], [1, 1], {}, {"unbekannt": 1}, "2026-13-40", [["a"]]]
+
+    def nodes(data, path=()):
+        yield path
+        if isinstance(data, dict):
+            for k, v in data.items():
+                yield from nodes(v, path + (k,))
+        elif isinstance(data, list):
+            for i, v in enumerate(data):
+                yield from nodes(v, path + (i,))
+
+    checked = 0
+    for rel, kind in kinds.items():
+        doc = parse_file(ROOT / rel, rel)
+        assert not doc.problems and not validate(doc, kind), rel
+        paths = [p for p in nodes(doc.data) if p]
+        original = doc.data
+        for _ in range(150):
+            data = copy.deepcopy(original)
+            for _ in range(rng.randint(1, 3)):
+                path = rng.choice(paths)
+                parent = data
+                try:
+                    for part in path[:-1]:
+                        parent = parent[part]
+                    action = rng.random()
+                    if action < 0.6:
+                        parent[path[-1]] = copy.deepcopy(rng.choice(odd))
+                    elif action < 0.8 and isinstance(parent, dict):
+                        del parent[path[-1]]
+                    elif isinstance(parent, list):
+                        parent.append(copy.deepcopy(parent[path[-1]]))
+                except (KeyError, IndexError, TypeError):
+                    continue
+            doc.data = data
+            for problem in validate(doc, kind):
+                assert "ungültiger Wert (" not in problem.message, (rel, problem.message)
+                checked += 1
+        doc.data = original
+    assert checked > 500
