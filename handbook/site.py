@@ -369,7 +369,7 @@ def finder_md(catalog: Catalog, directory_urls: bool = True) -> str:
     imprint = html_link(FINDER, "impressum.md", directory_urls)
     # No absolute promise: anonymity is a risk assessment (recital 26 GDPR), so the page says what was done and
     # where to report a case someone believes to recognise (review 3, finding 4).
-    return (f'<h1 id="fallfinder">Fallfinder</h1>\n<p>Der Fallfinder listet alle {n} anonymisierten Fallstudien. '
+    return (f'<h1 id="fallfinder">Fallfinder</h1>\n<p>Der Fallfinder listet alle {n} Fallstudien. '
             "Filtern Sie nach Konfliktthema, Konstellation, Eskalationsstufe nach Glasl oder Modul. Alle Fälle sind für "
             "dieses Handbuch aus typischen Konfliktmustern zusammengesetzt und so verfremdet, dass nach unserer Prüfung "
             "keine Person und keine Kommune erkennbar ist. Sollten Sie dennoch eine Person oder Kommune wiederzuerkennen "
