@@ -79,9 +79,9 @@ def tree(tmp_path_factory) -> Path:
     replace_once(root / "modules" / "m1.yml", "    glossar: [allparteilichkeit]\n  - id: m1-e2",
                  "    glossar: [allparteilichkeit]\n    abbildungen:\n      - datei: bilder/schaubild.png\n"
                  f"        alt: {ALT}\n        titel: Konfliktebenen im Überblick\n  - id: m1-e2")
-    replace_once(root / "modules" / "m3.yml", "literatur: [glasl2020]", "literatur: [glasl2020, fisher2018]")
+    replace_once(root / "modules" / "m3.yml", "literatur: [glasl2020]", "literatur: [glasl2020, fisher2009]")
     with (root / "literatur.yml").open("a", encoding="utf-8") as f:
-        f.write("  - id: fisher2018\n    type: book\n    author:\n      - family: Fisher\n        given: Roger\n"
+        f.write("  - id: fisher2009\n    type: book\n    author:\n      - family: Fisher\n        given: Roger\n"
                 "    title: Das Harvard-Konzept\n    publisher: Campus\n    issued:\n      date-parts: [[2018]]\n")
     quoted = HOSTILE.replace("'", "''")
     replace_once(root / "case_studies" / "f-schwimmen.yml", "lernerfahrungen: [Früh einbinden]",
