@@ -91,6 +91,12 @@ def suggest(word: str, choices) -> str:
     return f" – meinten Sie '{match[0]}'?" if match else ""
 
 
+def _field_choice(branches: list) -> list[str]:
+    """The fields of an ``anyOf`` whose every branch requires one field (family or literal), else []."""
+    keys = [b["required"][0] for b in branches if list(b) == ["required"] and len(b["required"]) == 1]
+    return keys if len(keys) == len(branches) else []
+
+
 def _message(error: jsonschema.ValidationError) -> tuple[JsonPath, str, bool]:
     """(path, German message, whether the location is the key rather than the value)."""
     path = tuple(error.absolute_path)
@@ -122,13 +128,13 @@ def _message(error: jsonschema.ValidationError) -> tuple[JsonPath, str, bool]:
         n = error.validator_value
         return path, f"{name}: erwartet höchstens {n} Einträge, gefunden {len(error.instance)}", False
     if kind == "anyOf":
-        keys = [b["required"][0] for b in error.validator_value if list(b) == ["required"] and len(b["required"]) == 1]
-        if len(keys) == len(error.validator_value):  # "one of these fields", e.g. family or literal of a name
+        keys = _field_choice(error.validator_value)
+        if keys:  # "one of these fields", e.g. family or literal of a name
             return path, f"{name}: braucht eines der Felder {' oder '.join(repr(k) for k in keys)}", False
         return path, f"{name}: erwartet {expected(schema)}, gefunden {describe(error.instance)}", False
     if kind == "uniqueItems":
-        seen: list = []
-        twice = next((v for v in error.instance if v in seen or seen.append(v)), None)
+        items = error.instance
+        twice = next((v for i, v in enumerate(items) if v in items[:i]), None)
         return path, f"{name}: {describe(twice)} steht doppelt – jeden Eintrag nur einmal angeben", False
     return path, f"{name}: ungültiger Wert ({error.message})", False
 
@@ -150,8 +156,8 @@ def validate(doc: Document, kind: str) -> list[Problem]:
     for error in errors:
         if error.validator == "required" and (tuple(error.absolute_path), error.message.split("'")[1]) in renamed:
             continue
-        if error.validator == "anyOf" and any((tuple(error.absolute_path), b["required"][0]) in renamed
-                                              for b in error.validator_value if list(b) == ["required"]):
+        if error.validator == "anyOf" and any((tuple(error.absolute_path), k) in renamed
+                                              for k in _field_choice(error.validator_value)):
             continue  # a misspelt field of the choice: reported once, as the unknown key with its suggestion
         path = tuple(error.absolute_path)
         # A value of the wrong type explains everything beneath it: say it once.
